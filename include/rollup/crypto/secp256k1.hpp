@@ -1,0 +1,70 @@
+#pragma once
+// ECDSA over secp256k1 through libsecp256k1: deterministic signing (RFC 6979 nonces, low-s output),
+// public-key recovery and Ethereum address derivation. One process-wide context, created on first use
+// and randomised against side channels; libsecp256k1 allows concurrent use of a const context.
+
+#include <cstdint>
+#include <optional>
+
+#include "rollup/base/bytes.hpp"
+#include "rollup/base/error.hpp"
+#include "rollup/base/uint256.hpp"
+
+namespace rollup::crypto {
+
+enum class Errc {
+  ok = 0,
+  invalid_signature,    // r or s is zero or not below the curve order n
+  high_s,               // s > n/2, rejected since Homestead (EIP-2)
+  invalid_recovery_id,  // y parity other than 0 or 1
+  recovery_failed,      // no public key yields this signature
+  invalid_secret_key,   // zero or not below n
+};
+
+}  // namespace rollup::crypto
+ROLLUP_DECLARE_ERRC(rollup::crypto, Errc);
+
+namespace rollup::crypto {
+
+// The curve order n and n/2, as Ethereum's signature rules quote them.
+inline constexpr uint256 k_secp256k1_n = uint256::from_words(
+    0xFFFFFFFFFFFFFFFFULL, 0xFFFFFFFFFFFFFFFEULL, 0xBAAEDCE6AF48A03BULL, 0xBFD25E8CD0364141ULL);
+inline constexpr uint256 k_secp256k1_half_n = uint256::from_words(
+    0x7FFFFFFFFFFFFFFFULL, 0xFFFFFFFFFFFFFFFFULL, 0x5D576E7357A4501DULL, 0xDFE92F46681B20A0ULL);
+
+// A 32-byte secret key. Its bytes are wiped on destruction and it has no printing or hex helpers, so
+// it cannot reach a log by accident.
+class SecretKey {
+ public:
+  static Result<SecretKey> from_bytes(ByteView bytes);
+  SecretKey(const SecretKey&) = default;
+  SecretKey& operator=(const SecretKey&) = default;
+  ~SecretKey();
+  [[nodiscard]] const std::uint8_t* data() const noexcept { return m_bytes.data(); }
+
+ private:
+  SecretKey() = default;
+  Hash m_bytes;
+};
+
+// Uncompressed public key without the 0x04 tag: x || y, 64 bytes.
+using PublicKey = FixedBytes<64>;
+
+struct Signature {
+  uint256 r;
+  uint256 s;
+  std::uint8_t y_parity = 0;  // recovery id: 0 or 1
+};
+
+// Ethereum's validity rule for signature values: 0 < r < n, 0 < s < n, and s <= n/2 when low-s is
+// required (every transaction since Homestead).
+[[nodiscard]] Result<void> check_signature_values(const uint256& r, const uint256& s,
+                                                  bool require_low_s);
+
+[[nodiscard]] Result<Signature> sign(const Hash& message_hash, const SecretKey& key);
+[[nodiscard]] Result<PublicKey> public_key(const SecretKey& key);
+[[nodiscard]] Result<PublicKey> recover_public_key(const Hash& message_hash, const Signature& sig);
+[[nodiscard]] Result<Address> recover_address(const Hash& message_hash, const Signature& sig);
+[[nodiscard]] Address address_of(const PublicKey& key) noexcept;  // keccak256(x || y)[12:]
+
+}  // namespace rollup::crypto

@@ -1,0 +1,111 @@
+// rollup-conformance <suite> <dir>: runs every case of every .json file below <dir> and prints one
+// line per failing case, then "N passed, M failed". Exit status 0 only when nothing failed and at
+// least one case ran. A case or file that cannot be run (unreadable, malformed, missing fields)
+// counts as failed, never as passed or skipped.
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+#include "rollup/base/hex.hpp"
+#include "suite.hpp"
+
+namespace fs = std::filesystem;
+using namespace rollup;
+using namespace rollup::conformance;
+
+namespace rollup::conformance {
+
+Bytes fixture_bytes(std::string_view text) {
+  auto bytes = hex::decode(text, hex::Prefix::optional);
+  if (!bytes) throw std::runtime_error("bad hex in fixture: " + bytes.error().message());
+  return std::move(*bytes);
+}
+
+std::uint64_t fixture_u64(std::string_view text) {
+  if (text.starts_with("0x") || text.starts_with("0X")) text.remove_prefix(2);
+  if (text.empty()) throw std::runtime_error("empty number in fixture");
+  std::uint64_t v = 0;
+  for (char c : text) {
+    const int d = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
+    if (d < 0) throw std::runtime_error("bad digit in fixture number");
+    if (v >> 60) throw std::runtime_error("fixture number exceeds 64 bits");
+    v = (v << 4) | static_cast<std::uint64_t>(d);
+  }
+  return v;
+}
+
+}  // namespace rollup::conformance
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: rollup-conformance <rlp|tx> <fixture-dir>\n");
+    return 2;
+  }
+  const std::string suite = argv[1];
+  CaseResult (*run_case)(const nlohmann::json&) = nullptr;
+  if (suite == "rlp") run_case = run_rlp_case;
+  if (suite == "tx") run_case = run_tx_case;
+  if (run_case == nullptr) {
+    std::fprintf(stderr, "rollup-conformance: unknown suite '%s' (have: rlp, tx)\n", suite.c_str());
+    return 2;
+  }
+
+  const fs::path root = argv[2];
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    std::fprintf(stderr, "rollup-conformance: %s is not a directory\n", root.c_str());
+    return 2;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+  const auto report = [&](const std::string& where, const std::string& why) {
+    ++failed;
+    std::printf("FAIL %s: %s\n", where.c_str(), why.c_str());
+  };
+
+  for (const fs::path& file : files) {
+    const std::string rel = fs::relative(file, root).string();
+    nlohmann::json doc;
+    try {
+      std::ifstream in(file);
+      doc = nlohmann::json::parse(in);
+    } catch (const std::exception& e) {
+      report(rel, std::string("cannot run: unreadable fixture file: ") + e.what());
+      continue;
+    }
+    if (!doc.is_object() || doc.empty()) {
+      report(rel, "cannot run: fixture file holds no test cases");
+      continue;
+    }
+    for (const auto& [name, test] : doc.items()) {
+      const std::string where = rel + ":" + name;
+      CaseResult result;
+      try {
+        result = run_case(test);
+      } catch (const std::exception& e) {
+        result = std::string("cannot run: ") + e.what();
+      }
+      if (result) {
+        report(where, *result);
+      } else {
+        ++passed;
+      }
+    }
+  }
+
+  std::printf("%zu passed, %zu failed\n", passed, failed);
+  return failed == 0 && passed > 0 ? 0 : 1;
+}
