@@ -2,7 +2,8 @@
 //   keccak-256 (ours)           vs OpenSSL SHA3-256 (same permutation and rate, assembly in OpenSSL)
 //   sender recovery (ours: signing hash + recover + address) vs a bare libsecp256k1 recover call
 //   RLP decode of a typical EIP-1559 transfer
-// After the Google Benchmark table it prints the ratios the performance targets are stated in.
+// After the Google Benchmark table it prints the ratios the performance targets are stated in, from
+// each benchmark's fastest repetition; exit status 3 when a target is missed.
 
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
@@ -10,6 +11,7 @@
 #include <secp256k1_recovery.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <vector>
@@ -97,23 +99,26 @@ void bm_rlp_decode_eip1559_transfer(benchmark::State& state) {
   state.SetLabel(std::to_string(raw.size()) + " bytes");
 }
 
-BENCHMARK(bm_keccak256)->Arg(32)->Arg(136)->Arg(1024);
-BENCHMARK(bm_openssl_sha3_256)->Arg(32)->Arg(136)->Arg(1024);
-BENCHMARK(bm_sender_recovery);
-BENCHMARK(bm_libsecp256k1_recover);
-BENCHMARK(bm_rlp_decode_eip1559_transfer);
+// Noise on a shared machine only ever adds time, so the fastest repetition is the steadiest
+// estimate of what the code costs; ratios are taken between minimums.
+double min_of(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
+
+BENCHMARK(bm_keccak256)->Arg(32)->Arg(136)->Arg(1024)->ComputeStatistics("min", min_of);
+BENCHMARK(bm_openssl_sha3_256)->Arg(32)->Arg(136)->Arg(1024)->ComputeStatistics("min", min_of);
+BENCHMARK(bm_sender_recovery)->ComputeStatistics("min", min_of);
+BENCHMARK(bm_libsecp256k1_recover)->ComputeStatistics("min", min_of);
+BENCHMARK(bm_rlp_decode_eip1559_transfer)->ComputeStatistics("min", min_of);
 
 // Keeps each run's time per iteration so the ratios can be printed after the table.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  RatioReporter() : ConsoleReporter(OO_Tabular) {}  // plain text: no colour codes in logs
   std::map<std::string, double> ns_per_iter;
 
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const auto& run : runs) {
-      if (run.run_type != Run::RT_Aggregate || run.aggregate_name == "median") {
-        std::string name = run.benchmark_name();
-        if (const auto slash = name.rfind("_median"); slash != std::string::npos) name.resize(slash);
-        ns_per_iter[name] = run.GetAdjustedRealTime();
+      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "min") {
+        ns_per_iter[run.run_name.str()] = run.GetAdjustedRealTime();
       }
     }
     ConsoleReporter::ReportRuns(runs);
@@ -136,16 +141,17 @@ bool print_ratio(const RatioReporter& r, const std::string& ours, const std::str
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Defaults suited to a shared, noisy machine: medians of five repetitions, plain text. Flags given
-  // on the command line come later and win.
-  std::string reps = "--benchmark_repetitions=5";
+  // Defaults suited to a shared, noisy machine: ten repetitions, run in random interleaved order so a
+  // burst of load hits ours and the peer alike, reported as aggregates. Flags given on the command
+  // line come later and win.
+  std::string reps = "--benchmark_repetitions=10";
+  std::string interleave = "--benchmark_enable_random_interleaving=true";
   std::string aggregates = "--benchmark_report_aggregates_only=true";
-  std::string color = "--benchmark_color=false";
   std::vector<char*> args;
   args.push_back(argv[0]);
   args.push_back(reps.data());
+  args.push_back(interleave.data());
   args.push_back(aggregates.data());
-  args.push_back(color.data());
   for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
   argc = static_cast<int>(args.size());
   argv = args.data();
@@ -154,6 +160,8 @@ int main(int argc, char** argv) {
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
+  std::printf("\nsummary (fastest of the repetitions, ns per call)\n");
+  for (const auto& [name, ns] : reporter.ns_per_iter) std::printf("  %-36s %10.1f\n", name.c_str(), ns);
   std::printf("\n");
   bool met = true;
   for (const std::string size : {"32", "136", "1024"}) {

@@ -76,6 +76,13 @@ inline std::uint64_t rol(std::uint64_t v, int n) noexcept { return std::rotl(v, 
     E##su = b4 ^ (~b0 & b1);                                                                   \
   } while (0)
 
+// chi's (~b & c) is one ANDN instruction with BMI1 instead of NOT + AND; across 25 lanes and 24
+// rounds that is about a seventh of the permutation's work (measured: 1.10x -> 0.92x of OpenSSL's
+// assembly SHA3-256 at 1 KiB). Debian builds for baseline x86-64, so the BMI1 variant is chosen at
+// load time (an ifunc) and older CPUs keep the portable one.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("bmi", "default")))
+#endif
 void keccak_f1600(std::uint64_t s[25]) noexcept {
   std::uint64_t Aba = s[0], Abe = s[1], Abi = s[2], Abo = s[3], Abu = s[4];
   std::uint64_t Aga = s[5], Age = s[6], Agi = s[7], Ago = s[8], Agu = s[9];

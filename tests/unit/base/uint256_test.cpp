@@ -293,52 +293,43 @@ B256 modulus(Gen& g) {
   }
 }
 
-TEST(Uint256Diff, AddMod) {
+// addmod and mulmod: every edge triple, then k_cases random (a, b, m) with m sometimes close to a.
+template <typename Check>
+void run_modular_cases(const Check& check, std::uint64_t seed) {
   const auto edges = edge_values();
+  for (const auto& a : edges) {
+    for (const auto& b : edges) {
+      for (const auto& m : edges) {
+        check(a, b, m);
+        if (::testing::Test::HasFatalFailure()) return;
+      }
+    }
+  }
+  Gen g(seed);
+  for (int i = 0; i < k_cases; ++i) {
+    const auto [a, b] = g.pair();
+    const B256 m = g.below(4) == 0 ? g.related(a) : modulus(g);
+    check(a, b, m);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(Uint256Diff, AddMod) {
   auto check = [](const B256& a, const B256& b, const B256& m) {
     const B256 want = m == 0 ? B256(0) : B256((B512(a) + B512(b)) % B512(m));
     ASSERT_EQ(rollup::addmod(from_boost(a), from_boost(b), from_boost(m)), from_boost(want))
         << ctx(a, b) << " m=" << show(m);
   };
-  for (const auto& a : edges) {
-    for (const auto& b : edges) {
-      for (const auto& m : edges) {
-        check(a, b, m);
-        if (HasFatalFailure()) return;
-      }
-    }
-  }
-  Gen g(9);
-  for (int i = 0; i < k_cases; ++i) {
-    const auto [a, b] = g.pair();
-    const B256 m = g.below(4) == 0 ? g.related(a) : modulus(g);
-    check(a, b, m);
-    if (HasFatalFailure()) return;
-  }
+  run_modular_cases(check, 9);
 }
 
 TEST(Uint256Diff, MulMod) {
-  const auto edges = edge_values();
   auto check = [](const B256& a, const B256& b, const B256& m) {
     const B256 want = m == 0 ? B256(0) : B256((B512(a) * B512(b)) % B512(m));
     ASSERT_EQ(rollup::mulmod(from_boost(a), from_boost(b), from_boost(m)), from_boost(want))
         << ctx(a, b) << " m=" << show(m);
   };
-  for (const auto& a : edges) {
-    for (const auto& b : edges) {
-      for (const auto& m : edges) {
-        check(a, b, m);
-        if (HasFatalFailure()) return;
-      }
-    }
-  }
-  Gen g(10);
-  for (int i = 0; i < k_cases; ++i) {
-    const auto [a, b] = g.pair();
-    const B256 m = g.below(4) == 0 ? g.related(a) : modulus(g);
-    check(a, b, m);
-    if (HasFatalFailure()) return;
-  }
+  run_modular_cases(check, 10);
 }
 
 // Left-to-right square-and-multiply in Boost's wrapping 256-bit arithmetic (the implementation
