@@ -26,13 +26,15 @@ APT_PACKAGES=(
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+  if [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) != "install ok installed" ]]; then
     missing+=("$pkg")
   fi
 done
 
-# Node.js and npm may come from outside apt on a developer machine; accept any working pair.
-if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+# Node.js and npm may come from outside apt on a developer machine; accept any working pair that is
+# new enough (checked below, after the install).
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && (($(node_major) >= 20)); then
   filtered=()
   for pkg in "${missing[@]}"; do
     [[ "$pkg" == nodejs || "$pkg" == npm ]] || filtered+=("$pkg")
@@ -61,10 +63,23 @@ fi
 # the lock lists all of them (os/cpu fields) so that `npm ci` accepts it on every platform, and npm
 # installs only the one matching this machine. Re-run `npm ci` only when the lock file changed since
 # the last successful install (the stamp keeps the lock's hash).
+# anvil's and cast's platform packages require Node.js 20; npm would skip them silently on an older
+# one (Debian 12's own nodejs is 18), so say so here instead.
+if (($(node_major) < 20)); then
+  echo "setup.sh: Node.js >= 20 is required for anvil and cast (found: $(node --version 2>/dev/null || echo none))." >&2
+  echo "          Install Node.js 20 or newer and run this script again." >&2
+  exit 1
+fi
 stamp=node_modules/.rollupd-lock-hash
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   echo "setup.sh: installing npm packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
+  for tool in anvil cast; do
+    if ! "node_modules/.bin/$tool" --version >/dev/null 2>&1; then
+      echo "setup.sh: npm ci finished but $tool does not run; see node_modules/@foundry-rs/" >&2
+      exit 1
+    fi
+  done
   echo "$want" >"$stamp"
 fi

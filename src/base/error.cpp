@@ -1,9 +1,13 @@
 #include "rollup/base/error.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <random>
 #include <cstdlib>
 
 #include "rollup/base/assert.hpp"
+#include "rollup/base/bytes.hpp"
 
 namespace rollup {
 
@@ -36,6 +40,19 @@ std::string_view describe(Errc e) noexcept {
 }
 
 namespace detail {
+std::uint64_t hash_seed() noexcept {
+  // Address-space layout randomisation and the clock give a seed that differs per process; it needs
+  // to be unpredictable to a remote peer, not cryptographically strong.
+  static const std::uint64_t seed = [] {
+    static int anchor;
+    const auto addr = reinterpret_cast<std::uintptr_t>(&anchor);
+    const auto now = static_cast<std::uint64_t>(
+        std::chrono::steady_clock::now().time_since_epoch().count());
+    return mix64(addr ^ (now * 0x9e3779b97f4a7c15ULL) ^ std::random_device{}());
+  }();
+  return seed;
+}
+
 void assert_failed(const char* expr, const char* file, int line) noexcept {
   std::fprintf(stderr, "rollupd: assertion failed: %s (%s:%d)\n", expr, file, line);
   std::fflush(stderr);

@@ -1,5 +1,6 @@
 #include "rollup/crypto/keccak.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -141,6 +142,7 @@ Hash sponge(ByteView data, std::uint8_t domain) noexcept {
 void Keccak256::update(ByteView data) noexcept {
   const std::uint8_t* p = data.data();
   std::size_t n = data.size();
+  if (n == 0) return;  // an empty span may carry a null pointer, which memcpy must not see
   if (m_buffered != 0) {
     const std::size_t take = std::min(n, k_rate - m_buffered);
     std::memcpy(m_buffer + m_buffered, p, take);

@@ -30,7 +30,7 @@ namespace {
 
 const secp256k1_context* context() noexcept {
   static const secp256k1_context* ctx = [] {
-    secp256k1_context* c = secp256k1_context_create(SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY);
+    secp256k1_context* c = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
     ROLLUP_ASSERT(c != nullptr);
     // Blinding for signing; recovery and verification do not depend on it.
     unsigned char seed[32];

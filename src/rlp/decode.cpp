@@ -10,7 +10,6 @@ std::string_view describe(Errc e) noexcept {
     case Errc::truncated: return "input too short";
     case Errc::non_canonical_length: return "non-canonical size information";
     case Errc::non_canonical_byte: return "non-canonical single byte string";
-    case Errc::length_overflow: return "length overflow";
     case Errc::trailing_bytes: return "input contains more data than the item";
     case Errc::expected_string: return "expected a string, found a list";
     case Errc::expected_list: return "expected a list, found a string";
@@ -39,6 +38,7 @@ Result<Item> read_item(ByteView& in) {
   std::size_t length = 0;
   if (b - base <= 55) {
     length = static_cast<std::size_t>(b - base);
+    if (length > in.size() - 1) return fail(Errc::truncated, "payload runs past the input");
   } else {
     const std::size_t len_of_len = static_cast<std::size_t>(b - base - 55);  // 1..8
     if (in.size() < 1 + len_of_len) return fail(Errc::truncated, "length prefix");
@@ -51,7 +51,6 @@ Result<Item> read_item(ByteView& in) {
     if (len64 > in.size() - header) return fail(Errc::truncated, "payload runs past the input");
     length = static_cast<std::size_t>(len64);
   }
-  if (length > in.size() - header) return fail(Errc::truncated, "payload runs past the input");
 
   Item item{is_list, in.subspan(header, length)};
   if (!is_list && length == 1 && item.payload[0] < 0x80) return fail(Errc::non_canonical_byte);
@@ -95,8 +94,9 @@ Result<ByteView> to_string(const Item& item) {
 Result<std::uint64_t> to_u64(const Item& item) {
   if (item.is_list) return fail(Errc::expected_string);
   const ByteView p = item.payload;
-  if (p.size() > 8) return fail(Errc::integer_overflow, "more than 64 bits");
+  // Leading zeros first: a zero-padded integer is non-canonical whatever its width.
   if (!p.empty() && p[0] == 0) return fail(Errc::leading_zero);
+  if (p.size() > 8) return fail(Errc::integer_overflow, "more than 64 bits");
   std::uint64_t v = 0;
   for (std::uint8_t byte : p) v = (v << 8) | byte;
   return v;
@@ -105,8 +105,8 @@ Result<std::uint64_t> to_u64(const Item& item) {
 Result<uint256> to_u256(const Item& item) {
   if (item.is_list) return fail(Errc::expected_string);
   const ByteView p = item.payload;
-  if (p.size() > 32) return fail(Errc::integer_overflow, "more than 256 bits");
   if (!p.empty() && p[0] == 0) return fail(Errc::leading_zero);
+  if (p.size() > 32) return fail(Errc::integer_overflow, "more than 256 bits");
   return uint256::from_be(p);
 }
 

@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "rollup/base/assert.hpp"
+
 namespace rollup::rlp {
 namespace {
 
@@ -68,6 +70,7 @@ void Encoder::add_u256(const uint256& v) {
 void Encoder::add_raw(ByteView encoded) { append(m_out, encoded); }
 
 void Encoder::end_list(std::size_t mark) {
+  ROLLUP_ASSERT(mark <= m_out.size());
   const std::size_t length = m_out.size() - mark;
   std::uint8_t buf[9];
   const std::size_t n = write_header(buf, 0xc0, length);

@@ -67,7 +67,7 @@ Result<Receipt> decode_receipt(ByteView encoded) {
   ROLLUP_TRY(ListReader list, ListReader::open(body));
   // Status is the empty string (0) or 0x01; a 32-byte pre-Byzantium state root is not accepted.
   ROLLUP_TRY(std::uint64_t status, with_context(list.next_u64(), "receipt status"));
-  if (status > 1) return fail(rlp::Errc::integer_overflow, "receipt status must be 0 or 1");
+  if (status > 1) return fail(Errc::invalid_receipt_status, std::to_string(status));
   receipt.success = status == 1;
   ROLLUP_TRY(receipt.cumulative_gas_used, with_context(list.next_u64(), "cumulative gas used"));
   ROLLUP_TRY(receipt.bloom, with_context(list.next_fixed<256>(), "logs bloom"));

@@ -1,12 +1,13 @@
 #include "rollup/types/transaction.hpp"
 
+#include "rollup/base/assert.hpp"
 #include "rollup/crypto/keccak.hpp"
 #include "rollup/crypto/secp256k1.hpp"
 #include "rollup/rlp/rlp.hpp"
 
 namespace rollup::types {
 
-std::string_view category_name(Errc) noexcept { return "transaction"; }
+std::string_view category_name(Errc) noexcept { return "types"; }
 
 std::string_view describe(Errc e) noexcept {
   switch (e) {
@@ -26,6 +27,7 @@ std::string_view describe(Errc e) noexcept {
     case Errc::priority_fee_above_max: return "max priority fee per gas higher than max fee per gas";
     case Errc::intrinsic_gas_too_low: return "intrinsic gas too low";
     case Errc::initcode_too_large: return "max initcode size exceeded";
+    case Errc::invalid_receipt_status: return "receipt status must be 0 or 1";
   }
   return "unknown transaction error";
 }
@@ -68,12 +70,22 @@ Result<std::uint64_t> decode_chain_id(ListReader& list) {
   return id.low64();
 }
 
+// r and s are canonical integers like any other field, but a value wider than 256 bits is a signature
+// value out of range, not a framing error: report it as the signature problem it is.
+Result<uint256> decode_signature_value(ListReader& list, const char* name) {
+  auto v = with_context(list.next_u256(), name);
+  if (!v && v.error() == rlp::Errc::integer_overflow) {
+    return fail(Errc::invalid_signature, std::string(name) + " exceeds 256 bits");
+  }
+  return v;
+}
+
 Result<void> decode_typed_signature(ListReader& list, Transaction& txn) {
   ROLLUP_TRY(std::uint64_t parity, with_context(list.next_u64(), "y parity"));
   if (parity > 1) return fail(Errc::invalid_y_parity, std::to_string(parity));
   txn.y_parity = static_cast<std::uint8_t>(parity);
-  ROLLUP_TRY(txn.r, with_context(list.next_u256(), "r"));
-  ROLLUP_TRY(txn.s, with_context(list.next_u256(), "s"));
+  ROLLUP_TRY(txn.r, decode_signature_value(list, "r"));
+  ROLLUP_TRY(txn.s, decode_signature_value(list, "s"));
   return with_context(list.finish(), "transaction");
 }
 
@@ -90,8 +102,8 @@ Result<Transaction> decode_legacy(ByteView envelope) {
   ROLLUP_TRY(ByteView data, with_context(list.next_string(), "data"));
   txn.data.assign(data.begin(), data.end());
   ROLLUP_TRY(uint256 v, with_context(list.next_u256(), "v"));
-  ROLLUP_TRY(txn.r, with_context(list.next_u256(), "r"));
-  ROLLUP_TRY(txn.s, with_context(list.next_u256(), "s"));
+  ROLLUP_TRY(txn.r, decode_signature_value(list, "r"));
+  ROLLUP_TRY(txn.s, decode_signature_value(list, "s"));
   ROLLUP_TRY_VOID(with_context(list.finish(), "transaction"));
 
   if (v == 27 || v == 28) {
@@ -142,6 +154,10 @@ Result<Transaction> decode_typed(TxType type, ByteView payload) {
 
 // The unsigned fields in wire order; both the signing payload and the full encoding start with them.
 void encode_unsigned_fields(rlp::Encoder& enc, const Transaction& txn) {
+  // Blob transactions are never constructed (decoding refuses them), and a typed transaction without
+  // a chain id has no encoding: either would be a bug upstream, not bad input.
+  ROLLUP_ASSERT(txn.type != TxType::blob);
+  ROLLUP_ASSERT(txn.type == TxType::legacy || txn.chain_id.has_value());
   const auto add_to = [&] {
     if (txn.to) {
       enc.add_fixed(*txn.to);
@@ -149,7 +165,7 @@ void encode_unsigned_fields(rlp::Encoder& enc, const Transaction& txn) {
       enc.add_string({});
     }
   };
-  if (txn.type != TxType::legacy) enc.add_u64(txn.chain_id.value_or(0));
+  if (txn.type != TxType::legacy) enc.add_u64(*txn.chain_id);
   enc.add_u64(txn.nonce);
   if (txn.type == TxType::dynamic_fee) enc.add_u256(txn.max_priority_fee_per_gas);
   enc.add_u256(txn.max_fee_per_gas);
@@ -249,6 +265,10 @@ Result<Address> recover_sender(const Transaction& txn) {
 }
 
 Result<void> sign_transaction(Transaction& txn, const crypto::SecretKey& key) {
+  if (txn.type == TxType::blob) return fail(Errc::blob_tx_unsupported);
+  if (txn.type != TxType::legacy && !txn.chain_id) {
+    return fail(Errc::wrong_chain_id, "typed transactions must name a chain id");
+  }
   ROLLUP_TRY(crypto::Signature sig, crypto::sign(signing_hash(txn), key));
   txn.r = sig.r;
   txn.s = sig.s;

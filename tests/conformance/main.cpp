@@ -64,8 +64,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".json") files.push_back(it->path());
+  }
+  if (ec) {
+    std::fprintf(stderr, "rollup-conformance: cannot list %s: %s\n", root.c_str(),
+                 ec.message().c_str());
+    return 2;
   }
   std::sort(files.begin(), files.end());
 
@@ -77,7 +83,7 @@ int main(int argc, char** argv) {
   };
 
   for (const fs::path& file : files) {
-    const std::string rel = fs::relative(file, root).string();
+    const std::string rel = file.lexically_relative(root).string();
     nlohmann::json doc;
     try {
       std::ifstream in(file);

@@ -61,12 +61,37 @@ using Hash = FixedBytes<32>;
 
 }  // namespace rollup
 
+namespace rollup::detail {
+// A per-process random seed for hash tables keyed by addresses or hashes. Keys are not random when an
+// attacker picks them (storage slots 0, 1, 2..., addresses that share a prefix), so every byte is
+// mixed and the seed makes collisions impossible to precompute.
+std::uint64_t hash_seed() noexcept;
+
+inline std::uint64_t mix64(std::uint64_t x) noexcept {
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ULL;
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ULL;
+  x ^= x >> 32;
+  return x;
+}
+}  // namespace rollup::detail
+
 template <std::size_t N>
 struct std::hash<rollup::FixedBytes<N>> {
-  // Addresses and hashes are (close to) uniformly random, so their first word is already a good hash.
   std::size_t operator()(const rollup::FixedBytes<N>& v) const noexcept {
-    std::size_t h = 0;
-    std::memcpy(&h, v.bytes.data(), N < sizeof(h) ? N : sizeof(h));
-    return h;
+    std::uint64_t h = rollup::detail::hash_seed() ^ N;
+    std::size_t i = 0;
+    for (; i + 8 <= N; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, v.bytes.data() + i, 8);
+      h = rollup::detail::mix64(h ^ word);
+    }
+    if (i < N) {
+      std::uint64_t tail = 0;
+      std::memcpy(&tail, v.bytes.data() + i, N - i);
+      h = rollup::detail::mix64(h ^ tail);
+    }
+    return static_cast<std::size_t>(h);
   }
 };

@@ -19,7 +19,6 @@ enum class Errc {
   truncated,                // the header or payload runs past the end of the input
   non_canonical_length,     // length prefix with leading zeros or long form for < 56 bytes
   non_canonical_byte,       // a single byte < 0x80 encoded as a one-byte string
-  length_overflow,          // a length that does not fit the machine or the input
   trailing_bytes,           // input continues after the item
   expected_string,          // found a list where a string was required
   expected_list,            // found a string where a list was required
@@ -49,6 +48,7 @@ struct Item {
 [[nodiscard]] Result<Item> read_item(ByteView& in);
 // One item that spans all of `in`.
 [[nodiscard]] Result<Item> decode_exact(ByteView in);
+Result<Item> decode_exact(Bytes&& in) = delete;  // the item would view a destroyed buffer
 // Checks a whole encoding (exactly one item, recursively canonical, depth-limited) without allocating.
 [[nodiscard]] Result<void> validate(ByteView in, std::size_t max_depth = k_max_depth);
 
@@ -64,6 +64,7 @@ class ListReader {
   explicit ListReader(ByteView payload) noexcept : m_rest(payload) {}
   // The payload of `in` must be exactly one list.
   static Result<ListReader> open(ByteView in);
+  static Result<ListReader> open(Bytes&& in) = delete;  // would view a destroyed buffer
   static Result<ListReader> of(const Item& item);
 
   [[nodiscard]] bool empty() const noexcept { return m_rest.empty(); }

@@ -22,6 +22,7 @@ enum class Errc {
   priority_fee_above_max,  // max priority fee per gas > max fee per gas
   intrinsic_gas_too_low,   // gas limit below intrinsic gas
   initcode_too_large,      // creation data above the EIP-3860 limit
+  invalid_receipt_status,  // receipt status other than 0 or 1 (pre-Byzantium state roots included)
 };
 
 }  // namespace rollup::types

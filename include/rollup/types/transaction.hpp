@@ -48,7 +48,6 @@ struct Transaction {
   uint256 r;
   uint256 s;
 
-  [[nodiscard]] const uint256& gas_price() const noexcept { return max_fee_per_gas; }
   [[nodiscard]] bool is_create() const noexcept { return !to.has_value(); }
   [[nodiscard]] uint256 legacy_v() const noexcept;
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "rollup/base/hex.hpp"
 
 namespace rollup {
@@ -70,6 +72,23 @@ TEST(Error, MessageNamesCategoryAndDetail) {
   EXPECT_EQ(with_context(r, "field x").error().message(),
             "base: invalid hex digit: field x (at position 0)");
   EXPECT_EQ(with_context(r, "field x").error(), Errc::hex_invalid_digit);
+}
+
+// Storage slots 0, 1, 2... differ only in their last byte; a hash of the first word alone would put
+// them all in one bucket.
+TEST(Bytes, HashUsesEveryByte) {
+  std::set<std::size_t> seen;
+  for (int i = 0; i < 1000; ++i) {
+    Hash slot;
+    slot.bytes[31] = static_cast<std::uint8_t>(i);
+    slot.bytes[30] = static_cast<std::uint8_t>(i >> 8);
+    seen.insert(std::hash<Hash>{}(slot));
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+  Address a;
+  Address b;
+  b.bytes[19] = 1;
+  EXPECT_NE(std::hash<Address>{}(a), std::hash<Address>{}(b));
 }
 
 TEST(Bytes, FixedBytesFromViewIsExact) {

@@ -66,7 +66,8 @@ TEST(Transaction, FieldsOfKnownTransactions) {
   const auto legacy = *decode_transaction(h(vectors()["signed"]["legacy"]));
   EXPECT_EQ(legacy.nonce, 7u);
   EXPECT_EQ(legacy.gas_limit, 21000u);
-  EXPECT_EQ(legacy.gas_price(), uint256(1000000000));
+  EXPECT_EQ(legacy.max_fee_per_gas, uint256(1000000000));
+  EXPECT_EQ(legacy.max_priority_fee_per_gas, legacy.max_fee_per_gas);
   EXPECT_EQ(legacy.value, uint256(12345));
   EXPECT_EQ(legacy.legacy_v(), uint256(31337 * 2 + 35 + legacy.y_parity));
 
@@ -140,7 +141,7 @@ TEST(Transaction, StatelessChecks) {
   t.gas_limit = 20999;
   EXPECT_EQ(check_transaction(t, 10).error(), Errc::intrinsic_gas_too_low);
   EXPECT_EQ(check_transaction(t, 10).error().message(),
-            "transaction: intrinsic gas too low: gas 20999, minimum needed 21000");
+            "types: intrinsic gas too low: gas 20999, minimum needed 21000");
 
   t = valid_dynamic_fee();
   t.to.reset();
@@ -154,6 +155,16 @@ TEST(Transaction, StatelessChecks) {
   t.s = crypto::k_secp256k1_n - t.s;  // the high-s twin of a valid signature (EIP-2)
   EXPECT_EQ(check_transaction(t, 10).error(), Errc::invalid_signature);
   EXPECT_EQ(recover_sender(t).error(), Errc::invalid_signature);
+}
+
+TEST(Transaction, SigningRefusesWhatHasNoEncoding) {
+  Transaction blob;
+  blob.type = TxType::blob;
+  blob.chain_id = 1;
+  EXPECT_EQ(sign_transaction(blob, dev_key()).error(), Errc::blob_tx_unsupported);
+  Transaction typed;
+  typed.type = TxType::dynamic_fee;
+  EXPECT_EQ(sign_transaction(typed, dev_key()).error(), Errc::wrong_chain_id);
 }
 
 TEST(Transaction, IntrinsicGasCancunRules) {
@@ -292,6 +303,15 @@ TEST(Receipt, RoundTripsEveryType) {
     for (std::size_t n = 0; n < enc.size(); ++n) EXPECT_FALSE(decode_receipt(ByteView(enc).first(n)));
   }
   EXPECT_EQ(decode_receipt(h("0x05c0")).error(), Errc::unsupported_tx_type);
+  // Status 2, and a pre-Byzantium 32-byte state root in the status position, are refused.
+  rlp::Encoder e;
+  const auto m = e.begin_list();
+  e.add_u64(2);
+  e.add_u64(1);
+  e.add_fixed(Bloom{});
+  e.end_list(e.begin_list());
+  e.end_list(m);
+  EXPECT_EQ(decode_receipt(e.bytes()).error(), Errc::invalid_receipt_status);
   EXPECT_EQ(decode_receipt({}).error(), Errc::empty_input);
 }
 
