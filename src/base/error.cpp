@@ -3,8 +3,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <random>
 #include <cstdlib>
+#include <random>
 
 #include "rollup/base/assert.hpp"
 #include "rollup/base/bytes.hpp"
