@@ -40,7 +40,7 @@ for stage in "${stages[@]}"; do
   # --no-tests=error: a build that lost its tests must not pass as "nothing failed".
   ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs"
   # The conformance summaries, so the log shows what was counted.
-  for suite in rlp:RLPTests tx:TransactionTests; do
+  for suite in rlp:RLPTests tx:TransactionTests trie:TrieTests; do
     "$dir/bin/rollup-conformance" "${suite%%:*}" "$fixtures/${suite#*:}" | tail -n 1 |
       sed "s/^/conformance ${suite%%:*} ($stage): /"
   done

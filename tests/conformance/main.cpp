@@ -45,15 +45,16 @@ std::uint64_t fixture_u64(std::string_view text) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: rollup-conformance <rlp|tx> <fixture-dir>\n");
+    std::fprintf(stderr, "usage: rollup-conformance <rlp|tx|trie> <fixture-dir>\n");
     return 2;
   }
   const std::string suite = argv[1];
-  CaseResult (*run_case)(const nlohmann::json&) = nullptr;
+  CaseResult (*run_case)(const nlohmann::json&, std::string_view) = nullptr;
   if (suite == "rlp") run_case = run_rlp_case;
   if (suite == "tx") run_case = run_tx_case;
+  if (suite == "trie") run_case = run_trie_case;
   if (run_case == nullptr) {
-    std::fprintf(stderr, "rollup-conformance: unknown suite '%s' (have: rlp, tx)\n", suite.c_str());
+    std::fprintf(stderr, "rollup-conformance: unknown suite '%s' (have: rlp, tx, trie)\n", suite.c_str());
     return 2;
   }
 
@@ -100,7 +101,7 @@ int main(int argc, char** argv) {
       const std::string where = rel + ":" + name;
       CaseResult result;
       try {
-        result = run_case(test);
+        result = run_case(test, rel);
       } catch (const std::exception& e) {
         result = std::string("cannot run: ") + e.what();
       }

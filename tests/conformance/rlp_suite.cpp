@@ -69,7 +69,7 @@ Result<Node> decode(const rlp::Item& item) {
 
 }  // namespace
 
-CaseResult run_rlp_case(const nlohmann::json& test) {
+CaseResult run_rlp_case(const nlohmann::json& test, std::string_view /*file*/) {
   const Bytes out = fixture_bytes(test.at("out").get<std::string>());
   const nlohmann::json& in = test.at("in");
 

@@ -14,8 +14,11 @@ namespace rollup::conformance {
 // nullopt: the case passed; otherwise the reason it failed (including "cannot run: ...").
 using CaseResult = std::optional<std::string>;
 
-CaseResult run_rlp_case(const nlohmann::json& test);
-CaseResult run_tx_case(const nlohmann::json& test);
+// `file` is the fixture file's path relative to the suite directory; some suites take their variant
+// from it (TrieTests: "secureTrie" in the name means keys are hashed).
+CaseResult run_rlp_case(const nlohmann::json& test, std::string_view file);
+CaseResult run_tx_case(const nlohmann::json& test, std::string_view file);
+CaseResult run_trie_case(const nlohmann::json& test, std::string_view file);
 
 // Fixture hex is looser than RPC hex: the 0x prefix is optional and digits may be upper case.
 Bytes fixture_bytes(std::string_view text);            // throws std::runtime_error when malformed

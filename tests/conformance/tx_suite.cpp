@@ -87,7 +87,7 @@ Result<std::pair<types::Transaction, Address>> accept(ByteView bytes) {
 
 }  // namespace
 
-CaseResult run_tx_case(const nlohmann::json& test) {
+CaseResult run_tx_case(const nlohmann::json& test, std::string_view /*file*/) {
   const Bytes bytes = fixture_bytes(test.at("txbytes").get<std::string>());
   const nlohmann::json& want = expectation(test.at("result"));
   auto got = accept(bytes);
