@@ -1,0 +1,149 @@
+#pragma once
+// The node's database: chain and state in one RocksDB instance. This is the only module that knows
+// RocksDB or the schema (src/storage/schema.hpp); everything above sees the types below.
+//
+// Invariants:
+// - One writer. commit_block, rewind_to and the head setters are called from a single thread;
+//   readers may call the const methods from any thread at any time.
+// - A block is one atomic write: header, body, receipts, indexes, flat state, trie nodes, history
+// and
+//   head pointer land together or not at all, synced by default. After any crash the database holds
+//   exactly the blocks whose commit returned, plus possibly the one in flight (never part of it).
+// - The flat state (accounts, storage, code) is the state of the head block; its root equals the
+// head
+//   header's state_root. Past states back to `history_tail` are readable through reverse diffs.
+// - Trie nodes are keyed by hash and never deleted, so the trie of any committed state stays
+//   readable; rewinding only moves the flat state and the head back.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "rollup/base/bytes.hpp"
+#include "rollup/base/error.hpp"
+#include "rollup/state/state.hpp"
+#include "rollup/state/state_trie.hpp"
+#include "rollup/types/header.hpp"
+#include "rollup/types/receipt.hpp"
+#include "rollup/types/transaction.hpp"
+
+namespace rollup::storage {
+
+enum class Errc {
+  ok = 0,
+  io_error,         // RocksDB reported an error (disk full, permissions, corruption it detected)
+  in_use,           // another process holds the database lock
+  not_initialized,  // no database (or no genesis) in the directory
+  already_initialized,  // create() on a directory that already holds a database
+  inconsistent,         // the consistency check on open failed
+  schema_mismatch,      // written by another schema version
+  corrupt_record,       // a stored record does not decode
+  not_next_block,       // commit_block with a block that does not extend the head
+  state_mismatch,       // the header's state root is not the root of the prepared state
+  history_pruned,       // state or rewind target older than the kept history
+  unknown_block,
+};
+
+}  // namespace rollup::storage
+ROLLUP_DECLARE_ERRC(rollup::storage, Errc);
+
+namespace rollup::storage {
+
+struct BlockRef {
+  std::uint64_t number = 0;
+  Hash hash;
+  friend bool operator==(const BlockRef&, const BlockRef&) = default;
+};
+
+// The three heads of a rollup: unsafe (sealed by the sequencer), safe (its batch is on L1 at
+// depth), finalized (that L1 block is final).
+struct Heads {
+  BlockRef unsafe;
+  BlockRef safe;
+  BlockRef finalized;
+};
+
+struct TxLocation {
+  std::uint64_t block_num = 0;
+  Hash block_hash;
+  std::uint32_t index = 0;
+};
+
+struct Block {
+  types::Header header;
+  std::vector<types::Transaction> transactions;
+};
+
+struct Options {
+  // fsync the WAL on every block commit. Off, a crash of the process still loses nothing (the write
+  // is in the OS), but a power loss or kernel crash may lose the last blocks (never half a block).
+  bool sync = true;
+  // How many recent blocks' states stay readable and rewindable.
+  std::uint64_t history_blocks = 90'000;
+  // Nibble depth of the account trie kept in memory between blocks (16^depth nodes at most).
+  std::size_t trie_cache_depth = 5;
+  // RocksDB block cache, shared by all column families.
+  std::size_t cache_bytes = 256 << 20;
+};
+
+class Database {
+ public:
+  // Creates a database in `dir` holding only the genesis block, built from `alloc` by
+  // `make_header(state_root)`. Refuses when `dir` already holds one.
+  [[nodiscard]] static Result<std::unique_ptr<Database>> create(
+      const std::filesystem::path& dir, const Options& options, const state::StateDiff& alloc,
+      const std::function<types::Header(const Hash& state_root)>& make_header);
+  // Opens an existing database and checks its consistency (see check_consistency).
+  [[nodiscard]] static Result<std::unique_ptr<Database>> open(const std::filesystem::path& dir,
+                                                              const Options& options);
+  // Whether `dir` holds a database (without opening it).
+  [[nodiscard]] static bool exists(const std::filesystem::path& dir);
+
+  virtual ~Database() = default;
+
+  // ---- chain reads (any thread)
+  [[nodiscard]] virtual Heads heads() const = 0;
+  [[nodiscard]] virtual Result<std::optional<Hash>> canonical_hash(std::uint64_t number) const = 0;
+  [[nodiscard]] virtual Result<std::optional<std::uint64_t>> block_number(
+      const Hash& hash) const = 0;
+  [[nodiscard]] virtual Result<std::optional<types::Header>> header(const Hash& hash) const = 0;
+  [[nodiscard]] virtual Result<std::optional<std::vector<types::Transaction>>> body(
+      const Hash& hash) const = 0;
+  [[nodiscard]] virtual Result<std::optional<std::vector<types::Receipt>>> receipts(
+      const Hash& hash) const = 0;
+  [[nodiscard]] virtual Result<std::optional<TxLocation>> tx_location(
+      const Hash& txn_hash) const = 0;
+
+  // ---- state reads (any thread)
+  // The state after block `number` (from head - history_blocks up to the head); the view reads a
+  // fixed snapshot of the database and stays valid while later blocks are committed.
+  [[nodiscard]] virtual Result<std::unique_ptr<state::StateView>> state_at(
+      std::uint64_t number) const = 0;
+  // The oldest block whose state is still readable.
+  [[nodiscard]] virtual std::uint64_t history_tail() const = 0;
+  // The state root recomputed from the flat state alone, ignoring stored trie nodes: a full scan,
+  // for checks and tests.
+  [[nodiscard]] virtual Result<Hash> recompute_state_root() const = 0;
+
+  // ---- the writer
+  // Hashes the state after `diff` on top of the head state; commit_block then writes it.
+  [[nodiscard]] virtual Result<state::StateUpdate> prepare_state(const state::StateDiff& diff) = 0;
+  // Writes `block` (whose state_root must be update.state_root and whose parent is the head) with
+  // its receipts and state changes in one atomic write, and makes it the unsafe head.
+  [[nodiscard]] virtual Result<void> commit_block(const Block& block,
+                                                  const std::vector<types::Receipt>& receipts,
+                                                  const state::StateDiff& diff,
+                                                  state::StateUpdate update) = 0;
+  // Forgets a prepared but uncommitted state.
+  virtual void discard_prepared() = 0;
+  [[nodiscard]] virtual Result<void> set_safe_head(const BlockRef& ref) = 0;
+  [[nodiscard]] virtual Result<void> set_finalized_head(const BlockRef& ref) = 0;
+  // Removes blocks after `number` and restores its state (for L1 reorgs); safe and finalized heads
+  // never move back, so a rewind below them is refused.
+  [[nodiscard]] virtual Result<void> rewind_to(std::uint64_t number) = 0;
+};
+
+}  // namespace rollup::storage

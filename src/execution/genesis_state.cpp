@@ -1,0 +1,53 @@
+#include "rollup/execution/genesis_state.hpp"
+
+#include "rollup/base/assert.hpp"
+#include "rollup/crypto/keccak.hpp"
+#include "rollup/state/state_trie.hpp"
+
+namespace rollup::execution {
+
+namespace {
+// The state before genesis: nothing.
+class EmptyState final : public state::StateView {
+ public:
+  Result<std::optional<state::Account>> account(const Address&) const override {
+    return std::optional<state::Account>{};
+  }
+  Result<uint256> storage(const Address&, const Hash&) const override { return uint256{}; }
+  Result<Bytes> code(const Hash&) const override { return Bytes{}; }
+};
+}  // namespace
+
+state::StateDiff genesis_state(const Genesis& genesis) {
+  state::StateDiff diff;
+  diff.accounts.reserve(genesis.alloc.size());
+  for (const GenesisAccount& a : genesis.alloc) {
+    state::AccountDiff d;
+    d.address = a.address;
+    state::Account account;
+    account.nonce = a.nonce;
+    account.balance = a.balance;
+    if (!a.code.empty()) {
+      account.code_hash = crypto::keccak256(a.code);
+      d.code = a.code;
+    }
+    d.account = account;
+    for (const auto& [slot, value] : a.storage) {
+      d.storage.push_back({slot, uint256::from_be(value.view())});
+    }
+    diff.accounts.push_back(std::move(d));
+  }
+  return diff;
+}
+
+Hash genesis_state_root(const state::StateDiff& alloc) {
+  trie::MemoryNodeStore nodes;
+  state::StateTrie trie(nodes, trie::k_empty_root);
+  const EmptyState empty;
+  auto update = trie.apply(alloc, empty);
+  // An in-memory trie over an empty base cannot miss a node.
+  ROLLUP_ASSERT(update.has_value());
+  return update->state_root;
+}
+
+}  // namespace rollup::execution

@@ -1,0 +1,880 @@
+// RocksDB implementation of storage::Database. See database.hpp for the invariants and schema.hpp
+// for the layout. Every RocksDB Status is checked; a failed write leaves the database as it was
+// before the write (RocksDB applies a WriteBatch atomically) and the in-memory state is reset to
+// it.
+
+#include "rollup/storage/database.hpp"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+#include "rollup/base/assert.hpp"
+#include "rollup/base/hex.hpp"
+#include "rollup/rlp/rlp.hpp"
+#include "schema.hpp"
+
+namespace rollup::storage {
+
+std::string_view category_name(Errc) noexcept {
+  return "storage";
+}
+
+std::string_view describe(Errc e) noexcept {
+  switch (e) {
+    case Errc::ok: return "ok";
+    case Errc::io_error: return "database I/O error";
+    case Errc::in_use: return "database is in use by another process";
+    case Errc::not_initialized: return "database not initialised";
+    case Errc::already_initialized: return "database already initialised";
+    case Errc::inconsistent: return "database is inconsistent";
+    case Errc::schema_mismatch: return "database schema version not supported";
+    case Errc::corrupt_record: return "corrupt database record";
+    case Errc::not_next_block: return "block does not extend the head";
+    case Errc::state_mismatch: return "block state root differs from the computed state root";
+    case Errc::history_pruned: return "historical state not available";
+    case Errc::unknown_block: return "unknown block";
+  }
+  return "unknown storage error";
+}
+
+namespace {
+
+namespace s = schema;
+using rocksdb::Slice;
+
+Result<void> check(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return {};
+  return fail(Errc::io_error, std::string(what) + ": " + status.ToString());
+}
+
+Slice slice(ByteView b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+Slice slice(std::string_view v) {
+  return {v.data(), v.size()};
+}
+ByteView view(const Slice& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+ByteView view(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+std::string ref_value(const BlockRef& ref) {
+  std::string v = s::number_key(ref.number);
+  s::put_bytes(v, ref.hash.view());
+  return v;
+}
+
+Result<BlockRef> decode_ref(const std::string& v, std::string_view what) {
+  if (v.size() != 40) return fail(Errc::corrupt_record, std::string(what) + " head record");
+  BlockRef ref;
+  ref.number = s::get_be64(v);
+  std::copy(v.begin() + 8, v.end(), ref.hash.bytes.begin());
+  return ref;
+}
+
+// Words in the storage column and history: big-endian without leading zeros; empty for zero.
+std::string word_value(const uint256& v) {
+  std::string out;
+  if (v == uint256{}) return out;
+  s::put_bytes(out, v.to_be_trimmed());
+  return out;
+}
+
+Result<uint256> decode_word(ByteView b) {
+  if (b.size() > 32 || (!b.empty() && b[0] == 0)) {
+    return fail(Errc::corrupt_record, "storage word");
+  }
+  return uint256::from_be(b);
+}
+
+class Rocks;
+
+// Reads of one state: the flat (head) state, or with `at` set, the state after block `at` through
+// the history. With a snapshot, every read sees the same database version.
+class RocksStateView final : public state::StateView {
+ public:
+  RocksStateView(const Rocks& db, const rocksdb::Snapshot* snapshot,
+                 std::optional<std::uint64_t> at);
+  ~RocksStateView() override;
+  RocksStateView(const RocksStateView&) = delete;
+  RocksStateView& operator=(const RocksStateView&) = delete;
+
+  Result<std::optional<state::Account>> account(const Address& address) const override;
+  Result<uint256> storage(const Address& address, const Hash& slot) const override;
+  Result<Bytes> code(const Hash& code_hash) const override;
+
+ private:
+  // The "before" value of the first change after `m_at` to the key with this prefix, if any.
+  Result<std::optional<std::string>> history_value(const std::string& prefix) const;
+
+  const Rocks& m_db;
+  const rocksdb::Snapshot* m_snapshot;
+  std::optional<std::uint64_t> m_at;
+};
+
+class NodeReader final : public trie::NodeStore {
+ public:
+  explicit NodeReader(const Rocks& db) : m_db(db) {}
+  Result<std::optional<Bytes>> get_node(const Hash& hash) const override;
+
+ private:
+  const Rocks& m_db;
+};
+
+class Rocks final : public Database {
+ public:
+  Rocks(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
+        const Options& options)
+      : m_db(std::move(db)), m_families(std::move(families)), m_options(options), m_nodes(*this) {}
+
+  ~Rocks() override {
+    for (auto* family : m_families) m_db->DestroyColumnFamilyHandle(family);
+    const auto status = m_db->Close();
+    static_cast<void>(status);  // nothing left to do about a failed close; the WAL has the data
+  }
+
+  rocksdb::ColumnFamilyHandle* cf(s::Family f) const { return m_families[f]; }
+  rocksdb::DB& db() const { return *m_db; }
+
+  // One point read; nullopt when absent.
+  Result<std::optional<std::string>> get(s::Family f, Slice key,
+                                         const rocksdb::Snapshot* snapshot = nullptr) const {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    std::string value;
+    const auto status = m_db->Get(ro, cf(f), key, &value);
+    if (status.IsNotFound()) return std::optional<std::string>{};
+    ROLLUP_TRY_VOID(check(status, s::k_family_names[f]));
+    return std::optional<std::string>{std::move(value)};
+  }
+
+  Result<void> load_heads();
+  Result<void> check_consistency();
+  Result<void> write_genesis(const state::StateDiff& alloc,
+                             const std::function<types::Header(const Hash&)>& make_header);
+
+  Heads heads() const override {
+    std::lock_guard lock(m_heads_mutex);
+    return m_heads;
+  }
+  std::uint64_t history_tail() const override {
+    std::lock_guard lock(m_heads_mutex);
+    return m_tail;
+  }
+
+  Result<std::optional<Hash>> canonical_hash(std::uint64_t number) const override {
+    ROLLUP_TRY(auto v, get(s::canonical, slice(s::number_key(number))));
+    if (!v) return std::optional<Hash>{};
+    auto h = Hash::from_view(view(*v));
+    if (!h) return fail(Errc::corrupt_record, "canonical hash");
+    return std::optional<Hash>{*h};
+  }
+
+  Result<std::optional<std::uint64_t>> block_number(const Hash& hash) const override {
+    ROLLUP_TRY(auto v, get(s::block_index, slice(hash.view())));
+    if (!v) return std::optional<std::uint64_t>{};
+    if (v->size() != 8) return fail(Errc::corrupt_record, "block index");
+    return std::optional<std::uint64_t>{s::get_be64(*v)};
+  }
+
+  Result<std::optional<types::Header>> header(const Hash& hash) const override {
+    ROLLUP_TRY(auto v, get(s::headers, slice(hash.view())));
+    if (!v) return std::optional<types::Header>{};
+    auto h = types::decode_header(view(*v));
+    if (!h) return fail(Errc::corrupt_record, "header: " + h.error().message());
+    return std::optional<types::Header>{std::move(*h)};
+  }
+
+  Result<std::optional<std::vector<types::Transaction>>> body(const Hash& hash) const override {
+    ROLLUP_TRY(auto v, get(s::bodies, slice(hash.view())));
+    if (!v) return std::optional<std::vector<types::Transaction>>{};
+    std::vector<types::Transaction> txns;
+    auto list = rlp::ListReader::open(view(*v));
+    if (!list) return fail(Errc::corrupt_record, "body");
+    while (!list->empty()) {
+      auto encoded = list->next_string();
+      if (!encoded) return fail(Errc::corrupt_record, "body entry");
+      auto txn = types::decode_transaction(*encoded);
+      if (!txn) return fail(Errc::corrupt_record, "body transaction: " + txn.error().message());
+      txns.push_back(std::move(*txn));
+    }
+    return std::optional<std::vector<types::Transaction>>{std::move(txns)};
+  }
+
+  Result<std::optional<std::vector<types::Receipt>>> receipts(const Hash& hash) const override {
+    ROLLUP_TRY(auto v, get(s::receipts, slice(hash.view())));
+    if (!v) return std::optional<std::vector<types::Receipt>>{};
+    std::vector<types::Receipt> out;
+    auto list = rlp::ListReader::open(view(*v));
+    if (!list) return fail(Errc::corrupt_record, "receipts");
+    while (!list->empty()) {
+      auto encoded = list->next_string();
+      if (!encoded) return fail(Errc::corrupt_record, "receipt entry");
+      auto receipt = types::decode_receipt(*encoded);
+      if (!receipt) return fail(Errc::corrupt_record, "receipt: " + receipt.error().message());
+      out.push_back(std::move(*receipt));
+    }
+    return std::optional<std::vector<types::Receipt>>{std::move(out)};
+  }
+
+  Result<std::optional<TxLocation>> tx_location(const Hash& txn_hash) const override {
+    ROLLUP_TRY(auto v, get(s::tx_index, slice(txn_hash.view())));
+    if (!v) return std::optional<TxLocation>{};
+    if (v->size() != 12) return fail(Errc::corrupt_record, "transaction index");
+    TxLocation loc;
+    loc.block_num = s::get_be64(*v);
+    for (int i = 8; i < 12; ++i) loc.index = loc.index << 8 | static_cast<std::uint8_t>((*v)[i]);
+    ROLLUP_TRY(auto hash, canonical_hash(loc.block_num));
+    if (!hash) return std::optional<TxLocation>{};
+    loc.block_hash = *hash;
+    return std::optional<TxLocation>{loc};
+  }
+
+  Result<std::unique_ptr<state::StateView>> state_at(std::uint64_t number) const override {
+    const rocksdb::Snapshot* snapshot = m_db->GetSnapshot();
+    // The head and tail as of the snapshot, so the view and its bounds agree.
+    auto release = [&] { m_db->ReleaseSnapshot(snapshot); };
+    auto head_value = get(s::meta, slice(s::k_head_key), snapshot);
+    auto tail_value = get(s::meta, slice(s::k_history_tail_key), snapshot);
+    if (!head_value || !tail_value || !*head_value || !*tail_value || (*tail_value)->size() != 8) {
+      release();
+      return fail(Errc::corrupt_record, "head or history tail");
+    }
+    auto head = decode_ref(**head_value, "unsafe");
+    const std::uint64_t tail = s::get_be64(**tail_value);
+    if (!head) {
+      release();
+      return fail(head.error());
+    }
+    if (number > head->number) {
+      release();
+      return fail(Errc::unknown_block, "block " + std::to_string(number) + " is after the head " +
+                                           std::to_string(head->number));
+    }
+    if (number < tail) {
+      release();
+      return fail(Errc::history_pruned, "state of block " + std::to_string(number) +
+                                            " is pruned; the oldest kept is " +
+                                            std::to_string(tail));
+    }
+    std::optional<std::uint64_t> at;
+    if (number < head->number) at = number;
+    return std::unique_ptr<state::StateView>(new RocksStateView(*this, snapshot, at));
+  }
+
+  Result<Hash> recompute_state_root() const override;
+  Result<state::StateUpdate> prepare_state(const state::StateDiff& diff) override;
+  Result<void> commit_block(const Block& block, const std::vector<types::Receipt>& receipts,
+                            const state::StateDiff& diff, state::StateUpdate update) override;
+  void discard_prepared() override {
+    if (m_state_trie) m_state_trie->reset(m_head_state_root);
+  }
+  Result<void> set_safe_head(const BlockRef& ref) override { return set_head(ref, true); }
+  Result<void> set_finalized_head(const BlockRef& ref) override { return set_head(ref, false); }
+  Result<void> rewind_to(std::uint64_t number) override;
+
+ private:
+  Result<void> set_head(const BlockRef& ref, bool safe);
+  Result<void> write(rocksdb::WriteBatch& batch) {
+    rocksdb::WriteOptions wo;
+    wo.sync = m_options.sync;
+    return check(m_db->Write(wo, &batch), "write");
+  }
+  void put_block(rocksdb::WriteBatch& batch, const Block& block, const Hash& hash,
+                 const std::vector<types::Receipt>& receipts);
+  // Flat state, code, trie nodes and (for blocks after genesis) the history of `number`.
+  Result<void> put_state(rocksdb::WriteBatch& batch, std::uint64_t number,
+                         const state::StateDiff& diff, const state::StateUpdate& update,
+                         bool with_history);
+  Result<void> prune_history(rocksdb::WriteBatch& batch, std::uint64_t number);
+
+  std::unique_ptr<rocksdb::DB> m_db;
+  std::vector<rocksdb::ColumnFamilyHandle*> m_families;
+  Options m_options;
+  NodeReader m_nodes;
+
+  mutable std::mutex m_heads_mutex;  // guards m_heads and m_tail for readers
+  Heads m_heads;
+  std::uint64_t m_tail = 0;
+
+  // Writer-only state.
+  Hash m_head_state_root;
+  std::unique_ptr<state::StateTrie> m_state_trie;
+  std::uint64_t m_commits_since_trim = 0;
+};
+
+RocksStateView::RocksStateView(const Rocks& db, const rocksdb::Snapshot* snapshot,
+                               std::optional<std::uint64_t> at)
+    : m_db(db), m_snapshot(snapshot), m_at(at) {}
+
+RocksStateView::~RocksStateView() {
+  if (m_snapshot != nullptr) m_db.db().ReleaseSnapshot(m_snapshot);
+}
+
+Result<std::optional<std::string>> RocksStateView::history_value(const std::string& prefix) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = m_snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(m_db.db().NewIterator(ro, m_db.cf(s::history)));
+  std::string seek = prefix;
+  s::put_be64(seek, *m_at + 1);
+  it->Seek(slice(seek));
+  if (it->Valid() && it->key().starts_with(slice(prefix))) {
+    return std::optional<std::string>{it->value().ToString()};
+  }
+  ROLLUP_TRY_VOID(check(it->status(), "history"));
+  return std::optional<std::string>{};
+}
+
+Result<std::optional<state::Account>> RocksStateView::account(const Address& address) const {
+  std::optional<std::string> value;
+  if (m_at) {
+    std::string prefix = "A";
+    s::put_bytes(prefix, address.view());
+    ROLLUP_TRY(value, history_value(prefix));
+    if (value && value->empty()) return std::optional<state::Account>{};
+  }
+  if (!value) {
+    ROLLUP_TRY(value, m_db.get(s::accounts, slice(address.view()), m_snapshot));
+    if (!value) return std::optional<state::Account>{};
+  }
+  auto account = types::decode_account(view(*value));
+  if (!account) return fail(Errc::corrupt_record, "account: " + account.error().message());
+  return std::optional<state::Account>{*account};
+}
+
+Result<uint256> RocksStateView::storage(const Address& address, const Hash& slot) const {
+  std::optional<std::string> value;
+  if (m_at) {
+    std::string prefix = "S";
+    s::put_bytes(prefix, address.view());
+    s::put_bytes(prefix, slot.view());
+    ROLLUP_TRY(value, history_value(prefix));
+  }
+  if (!value) {
+    ROLLUP_TRY(value, m_db.get(s::storage, slice(s::storage_key(address, slot)), m_snapshot));
+    if (!value) return uint256{};
+  }
+  return decode_word(view(*value));
+}
+
+Result<Bytes> RocksStateView::code(const Hash& code_hash) const {
+  if (code_hash == types::k_empty_code_hash) return Bytes{};
+  ROLLUP_TRY(auto value, m_db.get(s::code, slice(code_hash.view()), m_snapshot));
+  if (!value) return fail(state::Errc::missing_code, hex::encode(code_hash.view()));
+  const ByteView v = view(*value);
+  return Bytes(v.begin(), v.end());
+}
+
+Result<std::optional<Bytes>> NodeReader::get_node(const Hash& hash) const {
+  ROLLUP_TRY(auto value, m_db.get(s::trie_nodes, slice(hash.view())));
+  if (!value) return std::optional<Bytes>{};
+  const ByteView v = view(*value);
+  return std::optional<Bytes>{Bytes(v.begin(), v.end())};
+}
+
+Result<void> Rocks::load_heads() {
+  Heads heads;
+  const std::pair<std::string_view, BlockRef*> keys[] = {{s::k_head_key, &heads.unsafe},
+                                                         {s::k_safe_key, &heads.safe},
+                                                         {s::k_finalized_key, &heads.finalized}};
+  for (const auto& [key, ref] : keys) {
+    ROLLUP_TRY(auto value, get(s::meta, slice(key)));
+    if (!value) {
+      return fail(Errc::not_initialized,
+                  "no " + std::string(key) + " head: the database holds no genesis block");
+    }
+    ROLLUP_TRY(*ref, decode_ref(*value, key));
+  }
+  ROLLUP_TRY(auto tail, get(s::meta, slice(s::k_history_tail_key)));
+  if (!tail || tail->size() != 8) return fail(Errc::corrupt_record, "history tail");
+  std::lock_guard lock(m_heads_mutex);
+  m_heads = heads;
+  m_tail = s::get_be64(*tail);
+  return {};
+}
+
+Result<void> Rocks::check_consistency() {
+  const Heads h = heads();
+  const auto refuse = [&](const std::string& what) {
+    return fail(Errc::inconsistent,
+                what +
+                    ". The database was damaged outside rollupd's control (a disk fault or a "
+                    "copy taken while it ran); restore the datadir from a backup or create "
+                    "a new one with `rollupd init`");
+  };
+  for (const BlockRef* ref : {&h.unsafe, &h.safe, &h.finalized}) {
+    ROLLUP_TRY(auto hash, canonical_hash(ref->number));
+    if (!hash || *hash != ref->hash) {
+      return refuse("head block " + std::to_string(ref->number) + " is not canonical");
+    }
+  }
+  if (h.safe.number > h.unsafe.number || h.finalized.number > h.safe.number) {
+    return refuse("heads out of order (finalized <= safe <= unsafe is required)");
+  }
+  ROLLUP_TRY(auto head_header, header(h.unsafe.hash));
+  if (!head_header || head_header->number != h.unsafe.number) {
+    return refuse("head header " + std::to_string(h.unsafe.number) + " is missing");
+  }
+  ROLLUP_TRY(auto body_of_head, body(h.unsafe.hash));
+  ROLLUP_TRY(auto receipts_of_head, receipts(h.unsafe.hash));
+  if (!body_of_head || !receipts_of_head || body_of_head->size() != receipts_of_head->size()) {
+    return refuse("head block body or receipts missing");
+  }
+  if (head_header->state_root != trie::k_empty_root) {
+    ROLLUP_TRY(auto root, m_nodes.get_node(head_header->state_root));
+    if (!root) return refuse("the head's state root node is missing");
+  }
+  ROLLUP_TRY(auto after, canonical_hash(h.unsafe.number + 1));
+  if (after) return refuse("a block after the head is recorded as canonical");
+  if (m_tail > h.unsafe.number) return refuse("history tail after the head");
+  m_head_state_root = head_header->state_root;
+  m_state_trie = std::make_unique<state::StateTrie>(m_nodes, m_head_state_root);
+  return {};
+}
+
+void Rocks::put_block(rocksdb::WriteBatch& batch, const Block& block, const Hash& hash,
+                      const std::vector<types::Receipt>& receipts) {
+  const std::uint64_t n = block.header.number;
+  batch.Put(cf(s::headers), slice(hash.view()), slice(types::encode_header(block.header)));
+  rlp::Encoder body;
+  const std::size_t mark = body.begin_list();
+  for (std::size_t i = 0; i < block.transactions.size(); ++i) {
+    body.add_string(types::encode_transaction(block.transactions[i]));
+    std::string loc = s::number_key(n);
+    for (int b = 3; b >= 0; --b) loc.push_back(static_cast<char>(i >> (8 * b)));
+    batch.Put(cf(s::tx_index), slice(types::transaction_hash(block.transactions[i]).view()),
+              slice(loc));
+  }
+  body.end_list(mark);
+  batch.Put(cf(s::bodies), slice(hash.view()), slice(body.bytes()));
+  rlp::Encoder rs;
+  const std::size_t rmark = rs.begin_list();
+  for (const auto& r : receipts) rs.add_string(types::encode_receipt(r));
+  rs.end_list(rmark);
+  batch.Put(cf(s::receipts), slice(hash.view()), slice(rs.bytes()));
+  batch.Put(cf(s::canonical), slice(s::number_key(n)), slice(hash.view()));
+  batch.Put(cf(s::block_index), slice(hash.view()), slice(s::number_key(n)));
+}
+
+Result<void> Rocks::put_state(rocksdb::WriteBatch& batch, std::uint64_t number,
+                              const state::StateDiff& diff, const state::StateUpdate& update,
+                              bool with_history) {
+  ROLLUP_ASSERT(update.accounts.size() == diff.accounts.size());
+  rlp::Encoder record;
+  const std::size_t record_mark = record.begin_list();
+  for (std::size_t i = 0; i < diff.accounts.size(); ++i) {
+    const state::AccountDiff& d = diff.accounts[i];
+    const Slice address = slice(d.address.view());
+    ROLLUP_TRY(auto before, get(s::accounts, address));
+    if (update.accounts[i]) {
+      batch.Put(cf(s::accounts), address, slice(types::encode_account(*update.accounts[i])));
+    } else {
+      batch.Delete(cf(s::accounts), address);
+    }
+    // Previous words of every slot this block changes, for the history and rewinds.
+    std::map<Hash, std::string> previous;
+    if (d.storage_cleared || !d.account) {
+      rocksdb::ReadOptions ro;
+      std::unique_ptr<rocksdb::Iterator> it(m_db->NewIterator(ro, cf(s::storage)));
+      for (it->Seek(address); it->Valid() && it->key().starts_with(address); it->Next()) {
+        const ByteView key = view(it->key());
+        if (key.size() != 52) return fail(Errc::corrupt_record, "storage key");
+        Hash slot;
+        std::copy(key.begin() + 20, key.end(), slot.bytes.begin());
+        previous.emplace(slot, it->value().ToString());
+        batch.Delete(cf(s::storage), it->key());
+      }
+      ROLLUP_TRY_VOID(check(it->status(), "storage scan"));
+    }
+    for (const state::StorageWrite& w : d.storage) {
+      const std::string key = s::storage_key(d.address, w.slot);
+      if (!previous.contains(w.slot)) {
+        std::string before_word;
+        if (!d.storage_cleared) {
+          ROLLUP_TRY(auto v, get(s::storage, slice(key)));
+          if (v) before_word = std::move(*v);
+        }
+        previous.emplace(w.slot, std::move(before_word));
+      }
+      if (w.value == uint256{}) {
+        batch.Delete(cf(s::storage), slice(key));
+      } else {
+        batch.Put(cf(s::storage), slice(key), slice(word_value(w.value)));
+      }
+    }
+    if (d.code) batch.Put(cf(s::code), slice(d.account->code_hash.view()), slice(*d.code));
+    if (!with_history) continue;
+    const std::string before_account = before.value_or(std::string{});
+    batch.Put(cf(s::history), slice(s::history_account_key(d.address, number)),
+              slice(before_account));
+    const std::size_t entry = record.begin_list();
+    record.add_fixed(d.address);
+    record.add_string(view(before_account));
+    const std::size_t slots = record.begin_list();
+    for (const auto& [slot, word] : previous) {
+      batch.Put(cf(s::history), slice(s::history_storage_key(d.address, slot, number)),
+                slice(word));
+      const std::size_t pair = record.begin_list();
+      record.add_fixed(slot);
+      record.add_string(view(word));
+      record.end_list(pair);
+    }
+    record.end_list(slots);
+    record.end_list(entry);
+  }
+  record.end_list(record_mark);
+  for (const auto& node : update.nodes) {
+    batch.Put(cf(s::trie_nodes), slice(node.hash.view()), slice(node.encoding));
+  }
+  if (with_history) {
+    batch.Put(cf(s::history), slice(s::history_block_key(number)), slice(record.bytes()));
+  }
+  return {};
+}
+
+// Reads a block's history record and calls f(address, previous account, [(slot, previous word)]).
+template <typename F>
+Result<void> for_each_change(const std::string& record, F&& f) {
+  ROLLUP_TRY(rlp::ListReader list, rlp::ListReader::open(view(record)));
+  while (!list.empty()) {
+    ROLLUP_TRY(rlp::ListReader entry, list.next_list());
+    ROLLUP_TRY(Address address, entry.next_fixed<20>());
+    ROLLUP_TRY(ByteView account, entry.next_string());
+    ROLLUP_TRY(rlp::ListReader slots, entry.next_list());
+    std::vector<std::pair<Hash, ByteView>> words;
+    while (!slots.empty()) {
+      ROLLUP_TRY(rlp::ListReader pair, slots.next_list());
+      ROLLUP_TRY(Hash slot, pair.next_fixed<32>());
+      ROLLUP_TRY(ByteView word, pair.next_string());
+      ROLLUP_TRY_VOID(pair.finish());
+      words.emplace_back(slot, word);
+    }
+    ROLLUP_TRY_VOID(entry.finish());
+    f(address, account, words);
+  }
+  return {};
+}
+
+Result<void> Rocks::prune_history(rocksdb::WriteBatch& batch, std::uint64_t number) {
+  const std::string key = s::history_block_key(number);
+  ROLLUP_TRY(auto record, get(s::history, slice(key)));
+  if (!record) return {};
+  auto done = for_each_change(*record, [&](const Address& a, ByteView,
+                                           const std::vector<std::pair<Hash, ByteView>>& words) {
+    batch.Delete(cf(s::history), slice(s::history_account_key(a, number)));
+    for (const auto& w : words) {
+      batch.Delete(cf(s::history), slice(s::history_storage_key(a, w.first, number)));
+    }
+  });
+  if (!done) return fail(Errc::corrupt_record, "history record " + std::to_string(number));
+  batch.Delete(cf(s::history), slice(key));
+  return {};
+}
+
+Result<state::StateUpdate> Rocks::prepare_state(const state::StateDiff& diff) {
+  if (auto bad = state::check_diff(diff)) {
+    return fail(Errc::corrupt_record, "malformed state diff: " + *bad);
+  }
+  const RocksStateView head(*this, nullptr, std::nullopt);
+  return m_state_trie->apply(diff, head);
+}
+
+Result<void> Rocks::commit_block(const Block& block, const std::vector<types::Receipt>& receipts,
+                                 const state::StateDiff& diff, state::StateUpdate update) {
+  const Heads h = heads();
+  const types::Header& header = block.header;
+  auto refuse = [&](Errc code, std::string why) {
+    discard_prepared();
+    return fail(code, std::move(why));
+  };
+  if (header.number != h.unsafe.number + 1 || header.parent_hash != h.unsafe.hash) {
+    return refuse(Errc::not_next_block, "block " + std::to_string(header.number) +
+                                            " does not extend head " +
+                                            std::to_string(h.unsafe.number));
+  }
+  if (header.state_root != update.state_root || m_state_trie->root() != update.state_root) {
+    return refuse(Errc::state_mismatch, "block " + std::to_string(header.number));
+  }
+  if (receipts.size() != block.transactions.size()) {
+    return refuse(Errc::corrupt_record, "receipt count differs from transaction count");
+  }
+  const Hash hash = types::header_hash(header);
+  rocksdb::WriteBatch batch;
+  put_block(batch, block, hash, receipts);
+  if (auto r = put_state(batch, header.number, diff, update, true); !r) {
+    discard_prepared();
+    return r;
+  }
+  const BlockRef head{header.number, hash};
+  batch.Put(cf(s::meta), slice(s::k_head_key), slice(ref_value(head)));
+  std::uint64_t tail = history_tail();
+  // Keep `history_blocks` states back from the head; one block is pruned per commit in the steady
+  // state, so pruning never makes a commit slow.
+  while (header.number - tail > m_options.history_blocks) {
+    if (auto r = prune_history(batch, tail + 1); !r) {
+      discard_prepared();
+      return r;
+    }
+    ++tail;
+  }
+  batch.Put(cf(s::meta), slice(s::k_history_tail_key), slice(s::number_key(tail)));
+  if (auto r = write(batch); !r) {
+    discard_prepared();
+    return r;
+  }
+  m_head_state_root = update.state_root;
+  {
+    std::lock_guard lock(m_heads_mutex);
+    m_heads.unsafe = head;
+    m_tail = tail;
+  }
+  // The account trie's lower levels reload from RocksDB's cache when needed; trimming now and then
+  // bounds the memory of a long-running sequencer without walking the tree every block.
+  if (++m_commits_since_trim >= 64) {
+    m_state_trie->trim(m_options.trie_cache_depth);
+    m_commits_since_trim = 0;
+  }
+  return {};
+}
+
+Result<void> Rocks::set_head(const BlockRef& ref, bool safe) {
+  const Heads h = heads();
+  ROLLUP_TRY(auto hash, canonical_hash(ref.number));
+  if (!hash || *hash != ref.hash || ref.number > h.unsafe.number) {
+    return fail(Errc::unknown_block, "not a canonical block: " + std::to_string(ref.number));
+  }
+  if (safe ? (ref.number < h.safe.number || ref.number < h.finalized.number)
+           : (ref.number < h.finalized.number || ref.number > h.safe.number)) {
+    return fail(Errc::not_next_block, "heads only move forward and finalized <= safe");
+  }
+  rocksdb::WriteBatch batch;
+  batch.Put(cf(s::meta), slice(safe ? s::k_safe_key : s::k_finalized_key), slice(ref_value(ref)));
+  ROLLUP_TRY_VOID(write(batch));
+  std::lock_guard lock(m_heads_mutex);
+  (safe ? m_heads.safe : m_heads.finalized) = ref;
+  return {};
+}
+
+Result<void> Rocks::rewind_to(std::uint64_t number) {
+  const Heads h = heads();
+  if (number >= h.unsafe.number) return {};
+  if (number < h.safe.number) {
+    return fail(Errc::history_pruned,
+                "cannot rewind below the safe head " + std::to_string(h.safe.number));
+  }
+  if (number < history_tail()) {
+    return fail(Errc::history_pruned,
+                "history kept only back to block " + std::to_string(history_tail()));
+  }
+  rocksdb::WriteBatch batch;
+  // Newest block first: within one batch the last write to a key wins, so each key ends with the
+  // value it had before the oldest rewound block changed it, which is its value at `number`.
+  for (std::uint64_t b = h.unsafe.number; b > number; --b) {
+    ROLLUP_TRY(auto hash, canonical_hash(b));
+    ROLLUP_TRY(auto record, get(s::history, slice(s::history_block_key(b))));
+    if (!hash || !record) return fail(Errc::corrupt_record, "block " + std::to_string(b));
+    auto restored =
+        for_each_change(*record, [&](const Address& a, ByteView account,
+                                     const std::vector<std::pair<Hash, ByteView>>& words) {
+          if (account.empty()) {
+            batch.Delete(cf(s::accounts), slice(a.view()));
+          } else {
+            batch.Put(cf(s::accounts), slice(a.view()), slice(account));
+          }
+          batch.Delete(cf(s::history), slice(s::history_account_key(a, b)));
+          for (const auto& [slot, word] : words) {
+            const std::string key = s::storage_key(a, slot);
+            if (word.empty()) {
+              batch.Delete(cf(s::storage), slice(key));
+            } else {
+              batch.Put(cf(s::storage), slice(key), slice(word));
+            }
+            batch.Delete(cf(s::history), slice(s::history_storage_key(a, slot, b)));
+          }
+        });
+    if (!restored) return fail(Errc::corrupt_record, "history record " + std::to_string(b));
+    batch.Delete(cf(s::history), slice(s::history_block_key(b)));
+    ROLLUP_TRY(auto txns, body(*hash));
+    for (const auto& txn : txns.value_or(std::vector<types::Transaction>{})) {
+      batch.Delete(cf(s::tx_index), slice(types::transaction_hash(txn).view()));
+    }
+    batch.Delete(cf(s::canonical), slice(s::number_key(b)));
+    batch.Delete(cf(s::block_index), slice(hash->view()));
+    batch.Delete(cf(s::headers), slice(hash->view()));
+    batch.Delete(cf(s::bodies), slice(hash->view()));
+    batch.Delete(cf(s::receipts), slice(hash->view()));
+  }
+  ROLLUP_TRY(auto target_hash, canonical_hash(number));
+  if (!target_hash) return fail(Errc::corrupt_record, "block " + std::to_string(number));
+  ROLLUP_TRY(auto target, header(*target_hash));
+  if (!target) return fail(Errc::corrupt_record, "header " + std::to_string(number));
+  const BlockRef head{number, *target_hash};
+  batch.Put(cf(s::meta), slice(s::k_head_key), slice(ref_value(head)));
+  ROLLUP_TRY_VOID(write(batch));
+  {
+    std::lock_guard lock(m_heads_mutex);
+    m_heads.unsafe = head;
+  }
+  m_head_state_root = target->state_root;
+  m_state_trie->reset(m_head_state_root);
+  return {};
+}
+
+Result<Hash> Rocks::recompute_state_root() const {
+  const rocksdb::Snapshot* snapshot = m_db->GetSnapshot();
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> accounts(m_db->NewIterator(ro, cf(s::accounts)));
+  std::unique_ptr<rocksdb::Iterator> slots(m_db->NewIterator(ro, cf(s::storage)));
+  std::vector<std::pair<Bytes, Bytes>> entries;
+  slots->SeekToFirst();
+  auto result = [&]() -> Result<Hash> {
+    for (accounts->SeekToFirst(); accounts->Valid(); accounts->Next()) {
+      const ByteView address = view(accounts->key());
+      auto account = types::decode_account(view(accounts->value()));
+      if (!account || address.size() != 20) return fail(Errc::corrupt_record, "account");
+      // Both columns are sorted by address, so one pass over storage serves every account.
+      std::vector<std::pair<Bytes, Bytes>> words;
+      for (; slots->Valid(); slots->Next()) {
+        const ByteView key = view(slots->key());
+        const int order = std::memcmp(key.data(), address.data(), 20);
+        if (order > 0) break;
+        if (order < 0) return fail(Errc::corrupt_record, "storage of a missing account");
+        auto word = decode_word(view(slots->value()));
+        if (!word || *word == uint256{}) return fail(Errc::corrupt_record, "storage word");
+        Hash slot;
+        std::copy(key.begin() + 20, key.end(), slot.bytes.begin());
+        const Hash k = state::storage_key(slot);
+        words.emplace_back(Bytes(k.bytes.begin(), k.bytes.end()),
+                           state::encode_storage_value(*word));
+      }
+      account->storage_root = trie::trie_root(words);
+      const Hash k = state::account_key(*Address::from_view(address));
+      entries.emplace_back(Bytes(k.bytes.begin(), k.bytes.end()), types::encode_account(*account));
+    }
+    ROLLUP_TRY_VOID(check(accounts->status(), "account scan"));
+    ROLLUP_TRY_VOID(check(slots->status(), "storage scan"));
+    if (slots->Valid()) return fail(Errc::corrupt_record, "storage of a missing account");
+    return trie::trie_root(entries);
+  }();
+  accounts.reset();
+  slots.reset();
+  m_db->ReleaseSnapshot(snapshot);
+  return result;
+}
+
+Result<void> Rocks::write_genesis(const state::StateDiff& alloc,
+                                  const std::function<types::Header(const Hash&)>& make_header) {
+  if (auto bad = state::check_diff(alloc)) {
+    return fail(Errc::corrupt_record, "malformed genesis state: " + *bad);
+  }
+  state::StateTrie trie(m_nodes, trie::k_empty_root);
+  const RocksStateView empty(*this, nullptr, std::nullopt);  // the new database has no state
+  ROLLUP_TRY(state::StateUpdate update, trie.apply(alloc, empty));
+  Block genesis;
+  genesis.header = make_header(update.state_root);
+  if (genesis.header.number != 0 || genesis.header.state_root != update.state_root) {
+    return fail(Errc::state_mismatch, "genesis header must be block 0 with the computed root");
+  }
+  const Hash hash = types::header_hash(genesis.header);
+  rocksdb::WriteBatch batch;
+  std::string version;
+  s::put_be64(version, s::k_version);
+  batch.Put(cf(s::meta), slice(s::k_schema_key), slice(version));
+  put_block(batch, genesis, hash, {});
+  ROLLUP_TRY_VOID(put_state(batch, 0, alloc, update, false));
+  const BlockRef head{0, hash};
+  for (auto key : {s::k_head_key, s::k_safe_key, s::k_finalized_key}) {
+    batch.Put(cf(s::meta), slice(key), slice(ref_value(head)));
+  }
+  batch.Put(cf(s::meta), slice(s::k_history_tail_key), slice(s::number_key(0)));
+  // Genesis is always synced, whatever the options say.
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return check(m_db->Write(wo, &batch), "writing genesis");
+}
+
+Result<std::unique_ptr<Rocks>> open_rocks(const std::filesystem::path& dir, const Options& options,
+                                          bool create) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = create;
+  db_options.create_missing_column_families = create;
+  db_options.error_if_exists = create;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 5;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions family_options;
+  family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
+  for (const auto name : s::k_family_names)
+    descriptors.emplace_back(std::string(name), family_options);
+
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  const auto status = rocksdb::DB::Open(db_options, dir.string(), descriptors, &handles, &raw);
+  if (!status.ok()) {
+    if (status.IsIOError() && status.ToString().find("lock") != std::string::npos) {
+      return fail(Errc::in_use, dir.string() + " (is another rollupd running on this datadir?)");
+    }
+    if (!create && status.IsInvalidArgument()) {
+      return fail(Errc::schema_mismatch, dir.string() + ": " + status.ToString());
+    }
+    return fail(Errc::io_error, "opening " + dir.string() + ": " + status.ToString());
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  // handles[0] is the default family, which the schema does not use.
+  db->DestroyColumnFamilyHandle(handles[0]);
+  handles.erase(handles.begin());
+  return std::make_unique<Rocks>(std::move(db), std::move(handles), options);
+}
+
+}  // namespace
+
+bool Database::exists(const std::filesystem::path& dir) {
+  std::error_code ec;
+  return std::filesystem::exists(dir / "CURRENT", ec);
+}
+
+Result<std::unique_ptr<Database>> Database::create(
+    const std::filesystem::path& dir, const Options& options, const state::StateDiff& alloc,
+    const std::function<types::Header(const Hash&)>& make_header) {
+  if (exists(dir)) return fail(Errc::already_initialized, dir.string());
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(Errc::io_error, "creating " + dir.string() + ": " + ec.message());
+  ROLLUP_TRY(std::unique_ptr<Rocks> db, open_rocks(dir, options, true));
+  ROLLUP_TRY_VOID(db->write_genesis(alloc, make_header));
+  ROLLUP_TRY_VOID(db->load_heads());
+  ROLLUP_TRY_VOID(db->check_consistency());
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& dir,
+                                                 const Options& options) {
+  if (!exists(dir))
+    return fail(Errc::not_initialized, dir.string() + " (run `rollupd init` first)");
+  ROLLUP_TRY(std::unique_ptr<Rocks> db, open_rocks(dir, options, false));
+  ROLLUP_TRY(auto version, db->get(s::meta, slice(s::k_schema_key)));
+  if (!version || version->size() != 8 || s::get_be64(*version) != s::k_version) {
+    return fail(Errc::schema_mismatch,
+                dir.string() + " was written by an incompatible rollupd version");
+  }
+  ROLLUP_TRY_VOID(db->load_heads());
+  ROLLUP_TRY_VOID(db->check_consistency());
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace rollup::storage

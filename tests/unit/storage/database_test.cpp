@@ -1,0 +1,229 @@
+// The RocksDB database: genesis, block commits, chain reads, historical state, rewinds, reopen
+// checks. Each test works in its own temporary directory.
+
+#include "rollup/storage/database.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <random>
+
+#include "rollup/base/assert.hpp"
+#include "rollup/crypto/keccak.hpp"
+
+namespace rollup::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string templ = (fs::temp_directory_path() / "rollup-db-XXXXXX").string();
+    ROLLUP_ASSERT(::mkdtemp(templ.data()) != nullptr);
+    m_path = templ;
+  }
+  ~TempDir() { fs::remove_all(m_path); }
+  const fs::path& path() const { return m_path; }
+
+ private:
+  fs::path m_path;
+};
+
+Address addr(std::uint8_t n) {
+  Address a;
+  a.bytes[0] = n;
+  a.bytes[19] = 1;
+  return a;
+}
+Hash slot(std::uint8_t n) {
+  Hash h;
+  h.bytes[31] = n;
+  return h;
+}
+
+types::Header genesis_header(const Hash& root) {
+  types::Header h;
+  h.state_root = root;
+  h.gas_limit = 30'000'000;
+  h.base_fee_per_gas = uint256{1'000'000'000};
+  h.withdrawals_root = types::k_empty_root_hash;
+  h.blob_gas_used = 0;
+  h.excess_blob_gas = 0;
+  h.parent_beacon_block_root = Hash{};
+  return h;
+}
+
+state::StateDiff genesis_alloc() {
+  state::StateDiff diff;
+  for (std::uint8_t i = 1; i <= 3; ++i) {
+    state::AccountDiff a;
+    a.address = addr(i);
+    a.account = state::Account{.nonce = 0, .balance = uint256{1000u * i}};
+    if (i == 2) a.storage.push_back({slot(1), uint256{77}});
+    diff.accounts.push_back(a);
+  }
+  return diff;
+}
+
+// Builds, prepares and commits one block with a balance change, a storage write and a deletion.
+Hash commit_next(Database& db, std::uint64_t salt) {
+  const Heads h = db.heads();
+  auto view = db.state_at(h.unsafe.number);
+  EXPECT_TRUE(view.has_value());
+  state::BlockState s(**view);
+  EXPECT_TRUE(s.add_balance(addr(1), uint256{salt}).has_value());
+  EXPECT_TRUE(
+      s.set_storage(addr(2), slot(static_cast<std::uint8_t>(salt % 4)), uint256{salt}).has_value());
+  EXPECT_TRUE(s.set_storage(addr(2), slot(1), uint256{salt % 2}).has_value());
+  auto diff = s.diff();
+  EXPECT_TRUE(diff.has_value());
+  auto update = db.prepare_state(*diff);
+  EXPECT_TRUE(update.has_value());
+  Block block;
+  block.header = genesis_header(update->state_root);
+  block.header.number = h.unsafe.number + 1;
+  block.header.parent_hash = h.unsafe.hash;
+  block.header.timestamp = block.header.number;
+  auto r = db.commit_block(block, {}, *diff, std::move(*update));
+  EXPECT_TRUE(r.has_value()) << r.error().message();
+  return types::header_hash(block.header);
+}
+
+TEST(Database, GenesisThenBlocksThenReopen) {
+  TempDir dir;
+  auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value()) << db.error().message();
+  EXPECT_EQ((*db)->heads().unsafe.number, 0u);
+  EXPECT_EQ((*db)->heads().safe, (*db)->heads().unsafe);
+  auto root0 = (*db)->recompute_state_root();
+  ASSERT_TRUE(root0.has_value());
+  auto g = (*db)->header((*db)->heads().unsafe.hash);
+  ASSERT_TRUE(g.has_value() && g->has_value());
+  EXPECT_EQ((*g)->state_root, *root0);
+
+  std::vector<Hash> hashes;
+  for (std::uint64_t i = 1; i <= 5; ++i) hashes.push_back(commit_next(**db, i));
+  EXPECT_EQ((*db)->heads().unsafe.number, 5u);
+  db->reset();
+
+  auto reopened = Database::open(dir.path(), {});
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().message();
+  Database& d = **reopened;
+  EXPECT_EQ(d.heads().unsafe.hash, hashes.back());
+  for (std::uint64_t i = 1; i <= 5; ++i) {
+    EXPECT_EQ(*d.canonical_hash(i), hashes[i - 1]);
+    EXPECT_EQ(*d.block_number(hashes[i - 1]), i);
+  }
+  auto head_header = d.header(hashes.back());
+  ASSERT_TRUE(head_header.has_value() && head_header->has_value());
+  EXPECT_EQ(*d.recompute_state_root(), (*head_header)->state_root);
+  EXPECT_FALSE(d.canonical_hash(6)->has_value());
+  // A sixth block continues on the reopened trie.
+  commit_next(d, 6);
+  auto h6 = d.header(d.heads().unsafe.hash);
+  EXPECT_EQ(*d.recompute_state_root(), (*h6)->state_root);
+}
+
+TEST(Database, HistoricalStateAndRewind) {
+  TempDir dir;
+  auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value());
+  Database& d = **db;
+  std::vector<uint256> balance{uint256{1000}};
+  std::vector<uint256> slot1{uint256{77}};
+  for (std::uint64_t i = 1; i <= 6; ++i) {
+    commit_next(d, i);
+    balance.push_back(balance.back() + uint256{i});
+    slot1.push_back(uint256{i % 2});
+  }
+  for (std::uint64_t n = 0; n <= 6; ++n) {
+    auto view = d.state_at(n);
+    ASSERT_TRUE(view.has_value()) << n;
+    EXPECT_EQ((*(*view)->account(addr(1)))->balance, balance[n]) << n;
+    EXPECT_EQ(*(*view)->storage(addr(2), slot(1)), slot1[n]) << n;
+  }
+  EXPECT_FALSE(d.state_at(7).has_value());
+
+  ASSERT_TRUE(d.rewind_to(3).has_value());
+  EXPECT_EQ(d.heads().unsafe.number, 3u);
+  EXPECT_FALSE(d.canonical_hash(4)->has_value());
+  auto head = d.header(d.heads().unsafe.hash);
+  EXPECT_EQ(*d.recompute_state_root(), (*head)->state_root);
+  auto view = d.state_at(3);
+  EXPECT_EQ((*(*view)->account(addr(1)))->balance, balance[3]);
+  // The chain continues from the rewound head.
+  commit_next(d, 100);
+  EXPECT_EQ(d.heads().unsafe.number, 4u);
+  EXPECT_EQ(*d.recompute_state_root(), (*d.header(d.heads().unsafe.hash))->state_root);
+}
+
+TEST(Database, HistoryIsPrunedBehindTheWindow) {
+  TempDir dir;
+  Options options;
+  options.history_blocks = 3;
+  auto db = Database::create(dir.path(), options, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value());
+  for (std::uint64_t i = 1; i <= 8; ++i) commit_next(**db, i);
+  EXPECT_EQ((*db)->history_tail(), 5u);
+  auto old = (*db)->state_at(4);
+  ASSERT_FALSE(old.has_value());
+  EXPECT_EQ(old.error(), Errc::history_pruned);
+  EXPECT_TRUE((*db)->state_at(5).has_value());
+  EXPECT_FALSE((*db)->rewind_to(4).has_value());
+}
+
+TEST(Database, RefusesBlocksThatDoNotExtendTheHead) {
+  TempDir dir;
+  auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value());
+  state::StateDiff empty;
+  auto update = (*db)->prepare_state(empty);
+  ASSERT_TRUE(update.has_value());
+  Block block;
+  block.header = genesis_header(update->state_root);
+  block.header.number = 2;  // skips 1
+  block.header.parent_hash = (*db)->heads().unsafe.hash;
+  auto r = (*db)->commit_block(block, {}, empty, *update);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), Errc::not_next_block);
+  block.header.number = 1;
+  block.header.state_root = crypto::keccak256(Bytes{1});
+  update = (*db)->prepare_state(empty);
+  r = (*db)->commit_block(block, {}, empty, *update);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), Errc::state_mismatch);
+  EXPECT_EQ((*db)->heads().unsafe.number, 0u);
+}
+
+TEST(Database, CreateRefusesAnExistingDatabaseAndOpenRefusesAMissingOne) {
+  TempDir dir;
+  auto missing = Database::open(dir.path() / "none", {});
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error(), Errc::not_initialized);
+  auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value());
+  auto again = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error(), Errc::already_initialized);
+  auto second = Database::open(dir.path(), {});
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error(), Errc::in_use);
+}
+
+TEST(Database, HeadsOnlyMoveForward) {
+  TempDir dir;
+  auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value());
+  Database& d = **db;
+  for (std::uint64_t i = 1; i <= 4; ++i) commit_next(d, i);
+  const BlockRef b3{3, *d.canonical_hash(3)->operator->()};
+  ASSERT_TRUE(d.set_safe_head(b3).has_value());
+  EXPECT_FALSE(d.set_finalized_head({4, d.heads().unsafe.hash}).has_value());  // beyond safe
+  ASSERT_TRUE(d.set_finalized_head(b3).has_value());
+  EXPECT_FALSE(d.rewind_to(2).has_value());
+  EXPECT_FALSE(d.set_safe_head({1, *d.canonical_hash(1)->operator->()}).has_value());
+}
+
+}  // namespace
+}  // namespace rollup::storage
