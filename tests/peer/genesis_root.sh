@@ -53,6 +53,7 @@ done
 
 tmp=$(mktemp -d)
 anvil_pid=
+# shellcheck disable=SC2317  # reached through the EXIT trap
 cleanup() {
   if [[ -n $anvil_pid ]]; then
     kill "$anvil_pid" 2>/dev/null || true

@@ -3,14 +3,15 @@
 //
 //   node make_genesis.mjs OUT.json [accounts=1200] [seed=1]
 //
-// Same arguments, same bytes: a seeded PRNG drives every choice, and the JSON is written with a fixed
-// key order. The accounts cover the cases a state trie can get wrong: balances from 1 wei to above
-// 2^128, nonces (~10%), code of 1..600 bytes (~5%), storage of 1..40 non-zero slots with small and
-// full-width keys and values (~5%), and some accounts with code, storage and nonce together.
+// Same arguments, same bytes: a seeded PRNG drives every choice, and the JSON is written with a
+// fixed key order. The accounts cover the cases a state trie can get wrong: balances from 1 wei to
+// above 2^128, nonces (~10%), code of 1..600 bytes (~5%), storage of 1..40 non-zero slots with
+// small and full-width keys and values (~5%), and some accounts with code, storage and nonce
+// together.
 // Quantities are written in the spellings geth and anvil both accept (hex, with or without leading
 // zeros, and decimal strings), and alloc keys with and without 0x, so the comparison also exercises
-// the parsers. Every account is funded: an empty account is a separate question (geth and anvil both
-// keep empty genesis accounts in the trie), not one this file should raise by accident.
+// the parsers. Every account is funded: an empty account is a separate question (geth and anvil
+// both keep empty genesis accounts in the trie), not one this file should raise by accident.
 
 import { writeFileSync } from 'node:fs';
 
@@ -88,10 +89,11 @@ const word = (value) => '0x' + value.toString(16).padStart(64, '0');
 
 // geth: math.HexOrDecimal256 / HexOrDecimal64 (hex any case, leading zeros allowed, or decimal).
 function quantity(value) {
+  const digits = value.toString(16);
   switch (rng.int(0, 3)) {
-    case 0: return '0x' + value.toString(16);
-    case 1: return '0x' + value.toString(16).padStart(value.toString(16).length + rng.int(1, 3), '0');
-    case 2: return '0x' + value.toString(16).toUpperCase();
+    case 0: return '0x' + digits;
+    case 1: return '0x' + '0'.repeat(rng.int(1, 3)) + digits;
+    case 2: return '0x' + digits.toUpperCase();
     default: return value.toString(10);
   }
 }

@@ -170,6 +170,8 @@ std::vector<Refusal> refusals() {
        Errc::genesis_invalid_value, "alloc.0x1234567890123456789012345678901234567890.balance"},
       {"signed balance", replace(g, R"("balance": "0x1")", R"("balance": "-1")"),
        Errc::genesis_invalid_value, ".balance"},
+      {"balance of minus zero", replace(g, R"("balance": "0x1")", R"("balance": -0)"),
+       Errc::genesis_invalid_value, ".balance"},
       {"balance as a fraction", replace(g, R"("balance": "0x1")", R"("balance": 1.5)"),
        Errc::genesis_invalid_value, ".balance"},
       {"balance of 2^256", replace(g, R"("balance": "0x1")", R"("balance": ")" + two_256 + "\""),
