@@ -97,51 +97,20 @@ Result<uint256> decode_word(ByteView b) {
   return uint256::from_be(b);
 }
 
-class Rocks;
-
-// Reads of one state: the flat (head) state, or with `at` set, the state after block `at` through
-// the history. With a snapshot, every read sees the same database version.
-class RocksStateView final : public state::StateView {
+// The open RocksDB instance and its column families. Shared by the Database and every state view
+// it handed out, so a view that outlives the Database (a reader finishing during shutdown) still
+// reads a live database; it closes when the last holder lets go.
+class Store {
  public:
-  RocksStateView(const Rocks& db, const rocksdb::Snapshot* snapshot,
-                 std::optional<std::uint64_t> at);
-  ~RocksStateView() override;
-  RocksStateView(const RocksStateView&) = delete;
-  RocksStateView& operator=(const RocksStateView&) = delete;
-
-  Result<std::optional<state::Account>> account(const Address& address) const override;
-  Result<uint256> storage(const Address& address, const Hash& slot) const override;
-  Result<Bytes> code(const Hash& code_hash) const override;
-
- private:
-  // The "before" value of the first change after `m_at` to the key with this prefix, if any.
-  Result<std::optional<std::string>> history_value(const std::string& prefix) const;
-
-  const Rocks& m_db;
-  const rocksdb::Snapshot* m_snapshot;
-  std::optional<std::uint64_t> m_at;
-};
-
-class NodeReader final : public trie::NodeStore {
- public:
-  explicit NodeReader(const Rocks& db) : m_db(db) {}
-  Result<std::optional<Bytes>> get_node(const Hash& hash) const override;
-
- private:
-  const Rocks& m_db;
-};
-
-class Rocks final : public Database {
- public:
-  Rocks(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
-        const Options& options)
-      : m_db(std::move(db)), m_families(std::move(families)), m_options(options), m_nodes(*this) {}
-
-  ~Rocks() override {
+  Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families)
+      : m_db(std::move(db)), m_families(std::move(families)) {}
+  ~Store() {
     for (auto* family : m_families) m_db->DestroyColumnFamilyHandle(family);
     const auto status = m_db->Close();
     static_cast<void>(status);  // nothing left to do about a failed close; the WAL has the data
   }
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
   rocksdb::ColumnFamilyHandle* cf(s::Family f) const { return m_families[f]; }
   rocksdb::DB& db() const { return *m_db; }
@@ -156,6 +125,62 @@ class Rocks final : public Database {
     if (status.IsNotFound()) return std::optional<std::string>{};
     ROLLUP_TRY_VOID(check(status, s::k_family_names[f]));
     return std::optional<std::string>{std::move(value)};
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> m_db;
+  std::vector<rocksdb::ColumnFamilyHandle*> m_families;
+};
+
+// Reads of one state: the flat (head) state, or with `at` set, the state after block `at` through
+// the history. With a snapshot, every read sees the same database version.
+class RocksStateView final : public state::StateView {
+ public:
+  RocksStateView(std::shared_ptr<const Store> db, const rocksdb::Snapshot* snapshot,
+                 std::optional<std::uint64_t> at);
+  ~RocksStateView() override;
+  RocksStateView(const RocksStateView&) = delete;
+  RocksStateView& operator=(const RocksStateView&) = delete;
+
+  Result<std::optional<state::Account>> account(const Address& address) const override;
+  Result<uint256> storage(const Address& address, const Hash& slot) const override;
+  Result<Bytes> code(const Hash& code_hash) const override;
+
+ private:
+  // The "before" value of the first change after `m_at` to the key with this prefix, if any.
+  Result<std::optional<std::string>> history_value(const std::string& prefix) const;
+
+  std::shared_ptr<const Store> m_db;
+  const rocksdb::Snapshot* m_snapshot;
+  std::optional<std::uint64_t> m_at;
+};
+
+class NodeReader final : public trie::NodeStore {
+ public:
+  explicit NodeReader(const Store& db) : m_db(db) {}
+  Result<std::optional<Bytes>> get_node(const Hash& hash) const override;
+
+ private:
+  const Store& m_db;
+};
+
+class Rocks final : public Database {
+ public:
+  Rocks(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
+        const Options& options)
+      : m_store(std::make_shared<Store>(std::move(db), std::move(families))),
+        m_db(&m_store->db()),
+        m_options(options),
+        m_nodes(*m_store) {
+    // Fewer than one block of history would leave the parent state unreadable (and records of the
+    // block being committed would be "pruned" before they exist).
+    if (m_options.history_blocks == 0) m_options.history_blocks = 1;
+  }
+
+  rocksdb::ColumnFamilyHandle* cf(s::Family f) const { return m_store->cf(f); }
+  Result<std::optional<std::string>> get(s::Family f, Slice key,
+                                         const rocksdb::Snapshot* snapshot = nullptr) const {
+    return m_store->get(f, key, snapshot);
   }
 
   Result<void> load_heads();
@@ -269,7 +294,7 @@ class Rocks final : public Database {
     }
     std::optional<std::uint64_t> at;
     if (number < head->number) at = number;
-    return std::unique_ptr<state::StateView>(new RocksStateView(*this, snapshot, at));
+    return std::unique_ptr<state::StateView>(new RocksStateView(m_store, snapshot, at));
   }
 
   Result<Hash> recompute_state_root() const override;
@@ -278,6 +303,7 @@ class Rocks final : public Database {
                             const state::StateDiff& diff, state::StateUpdate update) override;
   void discard_prepared() override {
     if (m_state_trie) m_state_trie->reset(m_head_state_root);
+    m_prepared = false;
   }
   Result<void> set_safe_head(const BlockRef& ref) override { return set_head(ref, true); }
   Result<void> set_finalized_head(const BlockRef& ref) override { return set_head(ref, false); }
@@ -298,8 +324,8 @@ class Rocks final : public Database {
                          bool with_history);
   Result<void> prune_history(rocksdb::WriteBatch& batch, std::uint64_t number);
 
-  std::unique_ptr<rocksdb::DB> m_db;
-  std::vector<rocksdb::ColumnFamilyHandle*> m_families;
+  std::shared_ptr<Store> m_store;
+  rocksdb::DB* m_db;  // owned by m_store
   Options m_options;
   NodeReader m_nodes;
 
@@ -311,20 +337,22 @@ class Rocks final : public Database {
   Hash m_head_state_root;
   std::unique_ptr<state::StateTrie> m_state_trie;
   std::uint64_t m_commits_since_trim = 0;
+  // A prepared state is in the in-memory trie but not in the database.
+  bool m_prepared = false;
 };
 
-RocksStateView::RocksStateView(const Rocks& db, const rocksdb::Snapshot* snapshot,
+RocksStateView::RocksStateView(std::shared_ptr<const Store> db, const rocksdb::Snapshot* snapshot,
                                std::optional<std::uint64_t> at)
-    : m_db(db), m_snapshot(snapshot), m_at(at) {}
+    : m_db(std::move(db)), m_snapshot(snapshot), m_at(at) {}
 
 RocksStateView::~RocksStateView() {
-  if (m_snapshot != nullptr) m_db.db().ReleaseSnapshot(m_snapshot);
+  if (m_snapshot != nullptr) m_db->db().ReleaseSnapshot(m_snapshot);
 }
 
 Result<std::optional<std::string>> RocksStateView::history_value(const std::string& prefix) const {
   rocksdb::ReadOptions ro;
   ro.snapshot = m_snapshot;
-  std::unique_ptr<rocksdb::Iterator> it(m_db.db().NewIterator(ro, m_db.cf(s::history)));
+  std::unique_ptr<rocksdb::Iterator> it(m_db->db().NewIterator(ro, m_db->cf(s::history)));
   std::string seek = prefix;
   s::put_be64(seek, *m_at + 1);
   it->Seek(slice(seek));
@@ -344,7 +372,7 @@ Result<std::optional<state::Account>> RocksStateView::account(const Address& add
     if (value && value->empty()) return std::optional<state::Account>{};
   }
   if (!value) {
-    ROLLUP_TRY(value, m_db.get(s::accounts, slice(address.view()), m_snapshot));
+    ROLLUP_TRY(value, m_db->get(s::accounts, slice(address.view()), m_snapshot));
     if (!value) return std::optional<state::Account>{};
   }
   auto account = types::decode_account(view(*value));
@@ -361,7 +389,7 @@ Result<uint256> RocksStateView::storage(const Address& address, const Hash& slot
     ROLLUP_TRY(value, history_value(prefix));
   }
   if (!value) {
-    ROLLUP_TRY(value, m_db.get(s::storage, slice(s::storage_key(address, slot)), m_snapshot));
+    ROLLUP_TRY(value, m_db->get(s::storage, slice(s::storage_key(address, slot)), m_snapshot));
     if (!value) return uint256{};
   }
   return decode_word(view(*value));
@@ -369,7 +397,7 @@ Result<uint256> RocksStateView::storage(const Address& address, const Hash& slot
 
 Result<Bytes> RocksStateView::code(const Hash& code_hash) const {
   if (code_hash == types::k_empty_code_hash) return Bytes{};
-  ROLLUP_TRY(auto value, m_db.get(s::code, slice(code_hash.view()), m_snapshot));
+  ROLLUP_TRY(auto value, m_db->get(s::code, slice(code_hash.view()), m_snapshot));
   if (!value) return fail(state::Errc::missing_code, hex::encode(code_hash.view()));
   const ByteView v = view(*value);
   return Bytes(v.begin(), v.end());
@@ -585,8 +613,17 @@ Result<state::StateUpdate> Rocks::prepare_state(const state::StateDiff& diff) {
   if (auto bad = state::check_diff(diff)) {
     return fail(Errc::corrupt_record, "malformed state diff: " + *bad);
   }
-  const RocksStateView head(*this, nullptr, std::nullopt);
-  return m_state_trie->apply(diff, head);
+  // A state prepared earlier and neither committed nor discarded must not leak into this one: its
+  // nodes are marked saved in memory but were never written.
+  if (m_prepared) discard_prepared();
+  const RocksStateView head(m_store, nullptr, std::nullopt);
+  auto update = m_state_trie->apply(diff, head);
+  if (!update) {
+    discard_prepared();
+    return update;
+  }
+  m_prepared = true;
+  return update;
 }
 
 Result<void> Rocks::commit_block(const Block& block, const std::vector<types::Receipt>& receipts,
@@ -602,7 +639,8 @@ Result<void> Rocks::commit_block(const Block& block, const std::vector<types::Re
                                             " does not extend head " +
                                             std::to_string(h.unsafe.number));
   }
-  if (header.state_root != update.state_root || m_state_trie->root() != update.state_root) {
+  if (!m_prepared || header.state_root != update.state_root ||
+      m_state_trie->root() != update.state_root) {
     return refuse(Errc::state_mismatch, "block " + std::to_string(header.number));
   }
   if (receipts.size() != block.transactions.size()) {
@@ -633,6 +671,7 @@ Result<void> Rocks::commit_block(const Block& block, const std::vector<types::Re
     return r;
   }
   m_head_state_root = update.state_root;
+  m_prepared = false;
   {
     std::lock_guard lock(m_heads_mutex);
     m_heads.unsafe = head;
@@ -720,11 +759,17 @@ Result<void> Rocks::rewind_to(std::uint64_t number) {
   if (!target) return fail(Errc::corrupt_record, "header " + std::to_string(number));
   const BlockRef head{number, *target_hash};
   batch.Put(cf(s::meta), slice(s::k_head_key), slice(ref_value(head)));
-  ROLLUP_TRY_VOID(write(batch));
+  // Readers learn the lower head before its blocks disappear, never a head that no longer exists.
   {
     std::lock_guard lock(m_heads_mutex);
     m_heads.unsafe = head;
   }
+  if (auto written = write(batch); !written) {
+    std::lock_guard lock(m_heads_mutex);
+    m_heads.unsafe = h.unsafe;
+    return written;
+  }
+  discard_prepared();
   m_head_state_root = target->state_root;
   m_state_trie->reset(m_head_state_root);
   return {};
@@ -779,7 +824,7 @@ Result<void> Rocks::write_genesis(const state::StateDiff& alloc,
     return fail(Errc::corrupt_record, "malformed genesis state: " + *bad);
   }
   state::StateTrie trie(m_nodes, trie::k_empty_root);
-  const RocksStateView empty(*this, nullptr, std::nullopt);  // the new database has no state
+  const RocksStateView empty(m_store, nullptr, std::nullopt);  // the new database has no state
   ROLLUP_TRY(state::StateUpdate update, trie.apply(alloc, empty));
   Block genesis;
   genesis.header = make_header(update.state_root);

@@ -81,7 +81,7 @@ struct Options {
   // fsync the WAL on every block commit. Off, a crash of the process still loses nothing (the write
   // is in the OS), but a power loss or kernel crash may lose the last blocks (never half a block).
   bool sync = true;
-  // How many recent blocks' states stay readable and rewindable.
+  // How many recent blocks' states stay readable and rewindable (at least 1: the parent state).
   std::uint64_t history_blocks = 90'000;
   // Nibble depth of the account trie kept in memory between blocks (16^depth nodes at most).
   std::size_t trie_cache_depth = 5;

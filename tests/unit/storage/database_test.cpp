@@ -225,5 +225,73 @@ TEST(Database, HeadsOnlyMoveForward) {
   EXPECT_FALSE(d.set_safe_head({1, *d.canonical_hash(1)->operator->()}).has_value());
 }
 
+// Regression: an abandoned prepared state leaked into the next one, so the header committed a root
+// that the flat state did not have and its nodes were never written.
+TEST(Database, AnAbandonedPreparedStateDoesNotLeakIntoTheNext) {
+  TempDir dir;
+  auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value());
+  Database& d = **db;
+  {
+    auto view = d.state_at(0);
+    state::BlockState s(**view);
+    ASSERT_TRUE(s.set_balance(addr(1), uint256{999}).has_value());
+    auto abandoned = d.prepare_state(*s.diff());
+    ASSERT_TRUE(abandoned.has_value());
+  }
+  commit_next(d, 5);
+  auto head = d.header(d.heads().unsafe.hash);
+  EXPECT_EQ(*d.recompute_state_root(), (*head)->state_root);
+  auto view = d.state_at(1);
+  EXPECT_EQ((*(*view)->account(addr(1)))->balance, uint256{1005});
+}
+
+TEST(Database, CommitWithoutPrepareIsRefused) {
+  TempDir dir;
+  auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value());
+  state::StateDiff empty;
+  auto update = (*db)->prepare_state(empty);
+  ASSERT_TRUE(update.has_value());
+  (*db)->discard_prepared();
+  Block block;
+  block.header = genesis_header(update->state_root);
+  block.header.number = 1;
+  block.header.parent_hash = (*db)->heads().unsafe.hash;
+  auto r = (*db)->commit_block(block, {}, empty, *update);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), Errc::state_mismatch);
+}
+
+// Regression: a state view released after its Database read freed memory (found under ASan).
+TEST(Database, AStateViewMayOutliveTheDatabase) {
+  TempDir dir;
+  auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value());
+  auto view = (*db)->state_at(0);
+  ASSERT_TRUE(view.has_value());
+  db->reset();
+  auto account = (*view)->account(addr(2));
+  ASSERT_TRUE(account.has_value() && account->has_value());
+  EXPECT_EQ((*account)->balance, uint256{2000});
+  EXPECT_EQ(*(*view)->storage(addr(2), slot(1)), uint256{77});
+}
+
+// Regression: history_blocks = 0 advanced the tail without deleting any history record.
+TEST(Database, ZeroHistoryStillKeepsTheParentState) {
+  TempDir dir;
+  Options options;
+  options.history_blocks = 0;
+  auto db = Database::create(dir.path(), options, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value());
+  for (std::uint64_t i = 1; i <= 5; ++i) commit_next(**db, i);
+  EXPECT_EQ((*db)->history_tail(), 4u);
+  EXPECT_TRUE((*db)->state_at(4).has_value());
+  EXPECT_FALSE((*db)->state_at(3).has_value());
+  ASSERT_TRUE((*db)->rewind_to(4).has_value());
+  EXPECT_EQ(*(*db)->recompute_state_root(),
+            (*(*db)->header((*db)->heads().unsafe.hash))->state_root);
+}
+
 }  // namespace
 }  // namespace rollup::storage
