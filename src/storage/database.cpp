@@ -12,6 +12,9 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -896,15 +899,34 @@ bool Database::exists(const std::filesystem::path& dir) {
 Result<std::unique_ptr<Database>> Database::create(
     const std::filesystem::path& dir, const Options& options, const state::StateDiff& alloc,
     const std::function<types::Header(const Hash&)>& make_header) {
+  namespace fs = std::filesystem;
   if (exists(dir)) return fail(Errc::already_initialized, dir.string());
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return fail(Errc::io_error, "creating " + dir.string() + ": " + ec.message());
-  ROLLUP_TRY(std::unique_ptr<Rocks> db, open_rocks(dir, options, true));
-  ROLLUP_TRY_VOID(db->write_genesis(alloc, make_header));
-  ROLLUP_TRY_VOID(db->load_heads());
-  ROLLUP_TRY_VOID(db->check_consistency());
-  return std::unique_ptr<Database>(std::move(db));
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return fail(Errc::already_initialized, dir.string() + " exists and is not an empty directory");
+  }
+  // The database is built beside its final place and renamed into it once the genesis block is
+  // written: a process killed during creation leaves only the ".partial" directory, which the next
+  // attempt removes, never a datadir that exists without a genesis.
+  const fs::path partial = dir.parent_path() / (dir.filename().string() + ".partial");
+  fs::remove_all(partial, ec);
+  fs::create_directories(partial, ec);
+  if (ec) return fail(Errc::io_error, "creating " + partial.string() + ": " + ec.message());
+  {
+    ROLLUP_TRY(std::unique_ptr<Rocks> db, open_rocks(partial, options, true));
+    ROLLUP_TRY_VOID(db->write_genesis(alloc, make_header));
+  }
+  if (fs::exists(dir, ec)) fs::remove(dir, ec);  // an empty directory the operator made
+  fs::rename(partial, dir, ec);
+  if (ec)
+    return fail(Errc::io_error, "moving the new database to " + dir.string() + ": " + ec.message());
+  // The rename must reach the disk before anyone is told the database exists.
+  const std::string parent = dir.parent_path().empty() ? "." : dir.parent_path().string();
+  if (const int fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  return open(dir, options);
 }
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& dir,
