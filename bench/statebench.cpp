@@ -467,11 +467,13 @@ void bench_database(const Config& config, std::mt19937_64& rng) {
 }
 
 [[noreturn]] void usage() {
-  std::fprintf(stderr,
-               "usage: rollup-statebench [--accounts N] [--quick] [--dir D] [--seed S]\n"
-               "  --accounts N  state size (default 1000000)\n"
-               "  --quick       100000 accounts and fewer repetitions, for a smoke run\n"
-               "  --dir D       where to put the database of part (b) (default: a temp dir)\n");
+  std::fprintf(
+      stderr,
+      "usage: rollup-statebench [--accounts N] [--quick] [--only trie|db] [--dir D] [--seed S]\n"
+      "  --accounts N  state size (default 1000000)\n"
+      "  --quick       100000 accounts and fewer repetitions, for a smoke run\n"
+      "  --only P      run only part (a) 'trie' or part (b) 'db'\n"
+      "  --dir D       where to put the database of part (b) (default: a temp dir)\n");
   std::exit(2);
 }
 
@@ -488,6 +490,7 @@ std::uint64_t parse_u64(const char* text) {
 int main(int argc, char** argv) {
   Config config;
   bool accounts_given = false;
+  std::string_view only;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--quick") {
@@ -497,6 +500,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--accounts" && i + 1 < argc) {
       config.accounts = parse_u64(argv[++i]);
       accounts_given = true;
+    } else if (arg == "--only" && i + 1 < argc) {
+      only = argv[++i];
+      if (only != "trie" && only != "db") usage();
     } else if (arg == "--dir" && i + 1 < argc) {
       config.dir = argv[++i];
     } else if (arg == "--seed" && i + 1 < argc) {
@@ -510,7 +516,7 @@ int main(int argc, char** argv) {
   std::printf("rollup-statebench: %zu accounts, seed %llu\n", config.accounts,
               static_cast<unsigned long long>(config.seed));
   std::mt19937_64 rng(config.seed);
-  bench_state_trie(config, rng);
-  bench_database(config, rng);
+  if (only != "db") bench_state_trie(config, rng);
+  if (only != "trie") bench_database(config, rng);
   return 0;
 }

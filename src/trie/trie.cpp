@@ -215,7 +215,13 @@ void hash_node(Node& node, Bytes& scratch, std::vector<NodeWrite>* out) {
   if (node.kind == Kind::extension) {
     hash_node(*as<Extension>(node).child, scratch, out);
   } else if (node.kind == Kind::branch) {
-    for (auto& child : as<Branch>(node).children) {
+    auto& children = as<Branch>(node).children;
+    // Encoding reads the cached reference of all sixteen children, most of them clean and far
+    // apart in memory; fetching them together overlaps what would be sixteen serial cache misses.
+    for (const auto& child : children) {
+      if (child) __builtin_prefetch(child.get());
+    }
+    for (auto& child : children) {
       if (child) hash_node(*child, scratch, out);
     }
   }
@@ -357,6 +363,31 @@ void unload_below(NodePtr& node, std::size_t depth, std::size_t limit) {
 
 }  // namespace
 
+namespace {
+// A key's nibble path, on the stack for the keys of the state (32 bytes) and anything up to 64.
+class KeyPath {
+ public:
+  explicit KeyPath(ByteView key) {
+    if (key.size() <= m_inline.size() / 2) {
+      for (std::size_t i = 0; i < key.size(); ++i) {
+        m_inline[2 * i] = key[i] >> 4;
+        m_inline[2 * i + 1] = key[i] & 0x0f;
+      }
+      m_view = NibbleView(m_inline.data(), key.size() * 2);
+    } else {
+      m_heap = to_nibbles(key);
+      m_view = m_heap;
+    }
+  }
+  [[nodiscard]] NibbleView view() const noexcept { return m_view; }
+
+ private:
+  std::array<std::uint8_t, 128> m_inline;
+  Nibbles m_heap;
+  NibbleView m_view;
+};
+}  // namespace
+
 Trie::Trie() = default;
 Trie::Trie(const NodeStore* store, const Hash& root) : m_store(store) {
   if (root != k_empty_root) m_root = make_stub(root);
@@ -366,8 +397,8 @@ Trie::Trie(Trie&&) noexcept = default;
 Trie& Trie::operator=(Trie&&) noexcept = default;
 
 Result<std::optional<Bytes>> Trie::get(ByteView key) {
-  const Nibbles full = to_nibbles(key);
-  NibbleView path = full;
+  const KeyPath full(key);
+  NibbleView path = full.view();
   NodePtr* node = &m_root;
   while (true) {
     if (!*node) return std::optional<Bytes>{};
@@ -402,14 +433,14 @@ Result<std::optional<Bytes>> Trie::get(ByteView key) {
 
 Result<void> Trie::put(ByteView key, ByteView value) {
   if (value.empty()) return erase(key);
-  const Nibbles path = to_nibbles(key);
-  ROLLUP_TRY_VOID(insert(m_store, m_root, path, value));
+  const KeyPath path(key);
+  ROLLUP_TRY_VOID(insert(m_store, m_root, path.view(), value));
   return {};
 }
 
 Result<void> Trie::erase(ByteView key) {
-  const Nibbles path = to_nibbles(key);
-  ROLLUP_TRY_VOID(trie::erase(m_store, m_root, path));
+  const KeyPath path(key);
+  ROLLUP_TRY_VOID(trie::erase(m_store, m_root, path.view()));
   return {};
 }
 
