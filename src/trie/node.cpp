@@ -52,11 +52,6 @@ Nibbles to_nibbles(ByteView key) {
 
 namespace {
 
-// Length of the RLP header for a string or list payload of `n` bytes.
-std::size_t header_len(std::size_t n) noexcept {
-  return rlp::header_size(n);
-}
-
 void put_header(Bytes& out, std::uint8_t short_base, std::size_t n) {
   if (n < 56) {
     out.push_back(static_cast<std::uint8_t>(short_base + n));
@@ -72,7 +67,7 @@ void put_header(Bytes& out, std::uint8_t short_base, std::size_t n) {
 // Size of rlp(string) for a string of these bytes.
 std::size_t string_size(ByteView s) noexcept {
   if (s.size() == 1 && s[0] < 0x80) return 1;
-  return header_len(s.size()) + s.size();
+  return rlp::header_size(s.size()) + s.size();
 }
 
 void put_string(Bytes& out, ByteView s) {
@@ -114,7 +109,7 @@ std::size_t compact_string_size(NibbleView path, bool leaf) noexcept {
     const unsigned first = ((leaf ? 2u : 0u) + (odd ? 1u : 0u)) << 4 | (odd ? path[0] : 0u);
     if (first < 0x80) return 1;
   }
-  return header_len(n) + n;
+  return rlp::header_size(n) + n;
 }
 
 // Size of a child reference inside its parent's encoding.

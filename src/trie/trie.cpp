@@ -471,23 +471,23 @@ Hash Trie::commit(std::vector<NodeWrite>& out) {
 }
 
 Result<std::optional<std::pair<Bytes, Bytes>>> Trie::next(ByteView key) {
-  const Nibbles target = to_nibbles(key);
+  const KeyPath target(key);
   Nibbles prefix;
-  return neighbour(m_store, m_root, prefix, target, false);
+  return neighbour(m_store, m_root, prefix, target.view(), false);
 }
 
 Result<std::optional<std::pair<Bytes, Bytes>>> Trie::prev(ByteView key) {
-  const Nibbles target = to_nibbles(key);
+  const KeyPath target(key);
   Nibbles prefix;
-  return neighbour(m_store, m_root, prefix, target, true);
+  return neighbour(m_store, m_root, prefix, target.view(), true);
 }
 
 Result<std::vector<Bytes>> Trie::prove(ByteView key) {
   std::vector<Bytes> proof;
   if (!m_root) return proof;
   static_cast<void>(root_hash());  // encodings below need current child references
-  const Nibbles full = to_nibbles(key);
-  NibbleView path = full;
+  const KeyPath full(key);
+  NibbleView path = full.view();
   NodePtr* node = &m_root;
   Bytes scratch;
   while (*node) {

@@ -39,7 +39,7 @@ std::string hex_of(ByteView b) {
   return hex::encode(b);
 }
 
-// Applies ops to a fresh trie and returns its root; `model` receives the expected final contents.
+// Applies ops to `t` in order and returns its root.
 Result<Hash> build(const std::vector<Op>& ops, trie::Trie& t) {
   for (const Op& op : ops) {
     ROLLUP_TRY_VOID(t.put(op.key, op.value));
