@@ -67,6 +67,7 @@ Result<BlockState::AccountEntry*> BlockState::entry_for_write(const Address& add
   ROLLUP_TRY(std::optional<Account> base, m_base.account(address));
   m_journal.push_back(AccountUndo{address, false, std::nullopt});
   AccountEntry& entry = m_entries[address];
+  entry.original = base;
   entry.account = std::move(base);
   return &entry;
 }
@@ -151,18 +152,11 @@ Result<void> BlockState::create_account(const Address& address) {
   return {};
 }
 
-void BlockState::destroy_account(const Address& address) {
-  auto entry = entry_for_write(address);
-  // Reading the base can only fail for a database error; destroying needs no base value, so a
-  // failed read leaves an entry-less destroy which is still correct.
-  if (!entry) {
-    m_journal.push_back(AccountUndo{address, false, std::nullopt});
-    AccountEntry& fresh = m_entries[address];
-    fresh.storage_cleared = true;
-    return;
-  }
-  write_account(address, **entry, std::nullopt);
-  clear_storage(address, **entry);
+Result<void> BlockState::destroy_account(const Address& address) {
+  ROLLUP_TRY(AccountEntry * entry, entry_for_write(address));
+  write_account(address, *entry, std::nullopt);
+  clear_storage(address, *entry);
+  return {};
 }
 
 void BlockState::revert_to(std::size_t snapshot) {
@@ -202,7 +196,7 @@ Result<StateDiff> BlockState::diff() const {
   for (const auto* e : entries) {
     const Address& address = e->first;
     const AccountEntry& entry = e->second;
-    ROLLUP_TRY(std::optional<Account> base, m_base.account(address));
+    const std::optional<Account>& base = entry.original;
     AccountDiff d;
     d.address = address;
     d.account = entry.account;

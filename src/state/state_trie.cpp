@@ -30,16 +30,18 @@ void StateTrie::reset(const Hash& root) {
 Result<StateUpdate> StateTrie::apply(const StateDiff& diff, const StateView& before) {
   StateUpdate update;
   update.accounts.reserve(diff.accounts.size());
+  update.previous.reserve(diff.accounts.size());
   auto result = [&]() -> Result<void> {
     for (const AccountDiff& change : diff.accounts) {
       const Hash key = account_key(change.address);
+      ROLLUP_TRY(std::optional<Account> old, before.account(change.address));
+      update.previous.push_back(old);
       if (!change.account) {
         ROLLUP_TRY_VOID(m_accounts.erase(key.view()));
         update.accounts.emplace_back(std::nullopt);
         continue;
       }
       Account account = *change.account;
-      ROLLUP_TRY(std::optional<Account> old, before.account(change.address));
       const Hash start = change.storage_cleared || !old ? trie::k_empty_root : old->storage_root;
       if (change.storage.empty()) {
         account.storage_root = start;

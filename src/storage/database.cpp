@@ -500,13 +500,13 @@ void Rocks::put_block(rocksdb::WriteBatch& batch, const Block& block, const Hash
 Result<void> Rocks::put_state(rocksdb::WriteBatch& batch, std::uint64_t number,
                               const state::StateDiff& diff, const state::StateUpdate& update,
                               bool with_history) {
-  ROLLUP_ASSERT(update.accounts.size() == diff.accounts.size());
+  ROLLUP_ASSERT(update.accounts.size() == diff.accounts.size() &&
+                update.previous.size() == diff.accounts.size());
   rlp::Encoder record;
   const std::size_t record_mark = record.begin_list();
   for (std::size_t i = 0; i < diff.accounts.size(); ++i) {
     const state::AccountDiff& d = diff.accounts[i];
     const Slice address = slice(d.address.view());
-    ROLLUP_TRY(auto before, get(s::accounts, address));
     if (update.accounts[i]) {
       batch.Put(cf(s::accounts), address, slice(types::encode_account(*update.accounts[i])));
     } else {
@@ -545,7 +545,11 @@ Result<void> Rocks::put_state(rocksdb::WriteBatch& batch, std::uint64_t number,
     }
     if (d.code) batch.Put(cf(s::code), slice(d.account->code_hash.view()), slice(*d.code));
     if (!with_history) continue;
-    const std::string before_account = before.value_or(std::string{});
+    // The flat record is the canonical encoding, so re-encoding what the trie update read gives
+    // the stored bytes.
+    std::string before_account;
+    if (update.previous[i])
+      s::put_bytes(before_account, types::encode_account(*update.previous[i]));
     batch.Put(cf(s::history), slice(s::history_account_key(d.address, number)),
               slice(before_account));
     const std::size_t entry = record.begin_list();

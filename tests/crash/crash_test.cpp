@@ -209,7 +209,7 @@ void random_changes(state::BlockState& s, Rng& rng, const std::vector<Address>& 
     const Address& a = pool[rng.below(pool.size())];
     const std::uint64_t op = rng.below(100);
     if (op < 2) {
-      s.destroy_account(a);
+      must(s.destroy_account(a), "destroy_account");
       continue;
     }
     if (op < 4) must(s.set_code(a, random_code(rng)), "set_code");

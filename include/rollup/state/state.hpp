@@ -104,7 +104,7 @@ class BlockState final : public StateView {
   // to an address before its contract is created stays with it).
   [[nodiscard]] Result<void> create_account(const Address& address);
   // The account and its storage disappear.
-  void destroy_account(const Address& address);
+  [[nodiscard]] Result<void> destroy_account(const Address& address);
 
   // Journal positions: revert_to(s) undoes every write made after snapshot() returned s.
   [[nodiscard]] std::size_t snapshot() const noexcept { return m_journal.size(); }
@@ -116,6 +116,7 @@ class BlockState final : public StateView {
 
  private:
   struct AccountEntry {
+    std::optional<Account> original;            // the base's value, read once on first write
     std::optional<Account> account;             // current value in this overlay
     bool storage_cleared = false;               // base storage is hidden
     std::unordered_map<Hash, uint256> storage;  // written slots

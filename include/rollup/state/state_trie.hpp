@@ -18,10 +18,12 @@ namespace rollup::state {
 [[nodiscard]] Bytes encode_storage_value(const uint256& value);
 
 // What applying a diff produced: the new root, the accounts as stored (storage roots filled in, in
-// the diff's order; nullopt for deleted ones), and the trie nodes to write.
+// the diff's order; nullopt for deleted ones), the same accounts as they were before the diff (read
+// once here, so the writer's history record needs no second read), and the trie nodes to write.
 struct StateUpdate {
   Hash state_root;
   std::vector<std::optional<Account>> accounts;
+  std::vector<std::optional<Account>> previous;
   std::vector<trie::NodeWrite> nodes;
 };
 
