@@ -66,6 +66,15 @@ state::StateDiff genesis_alloc() {
   return diff;
 }
 
+// The head header's state root equals the root rebuilt from the flat state alone.
+void expect_head_root_matches_flat_state(const Database& d) {
+  auto head = d.header(d.heads().unsafe.hash);
+  ASSERT_TRUE(head.has_value() && head->has_value());
+  auto root = d.recompute_state_root();
+  ASSERT_TRUE(root.has_value()) << root.error().message();
+  EXPECT_EQ(*root, (*head)->state_root);
+}
+
 // Builds, prepares and commits one block with a balance change, a storage write and a deletion.
 Hash commit_next(Database& db, std::uint64_t salt) {
   const Heads h = db.heads();
@@ -115,14 +124,11 @@ TEST(Database, GenesisThenBlocksThenReopen) {
     EXPECT_EQ(*d.canonical_hash(i), hashes[i - 1]);
     EXPECT_EQ(*d.block_number(hashes[i - 1]), i);
   }
-  auto head_header = d.header(hashes.back());
-  ASSERT_TRUE(head_header.has_value() && head_header->has_value());
-  EXPECT_EQ(*d.recompute_state_root(), (*head_header)->state_root);
+  expect_head_root_matches_flat_state(d);
   EXPECT_FALSE(d.canonical_hash(6)->has_value());
   // A sixth block continues on the reopened trie.
   commit_next(d, 6);
-  auto h6 = d.header(d.heads().unsafe.hash);
-  EXPECT_EQ(*d.recompute_state_root(), (*h6)->state_root);
+  expect_head_root_matches_flat_state(d);
 }
 
 TEST(Database, HistoricalStateAndRewind) {
@@ -148,14 +154,13 @@ TEST(Database, HistoricalStateAndRewind) {
   ASSERT_TRUE(d.rewind_to(3).has_value());
   EXPECT_EQ(d.heads().unsafe.number, 3u);
   EXPECT_FALSE(d.canonical_hash(4)->has_value());
-  auto head = d.header(d.heads().unsafe.hash);
-  EXPECT_EQ(*d.recompute_state_root(), (*head)->state_root);
+  expect_head_root_matches_flat_state(d);
   auto view = d.state_at(3);
   EXPECT_EQ((*(*view)->account(addr(1)))->balance, balance[3]);
   // The chain continues from the rewound head.
   commit_next(d, 100);
   EXPECT_EQ(d.heads().unsafe.number, 4u);
-  EXPECT_EQ(*d.recompute_state_root(), (*d.header(d.heads().unsafe.hash))->state_root);
+  expect_head_root_matches_flat_state(d);
 }
 
 TEST(Database, HistoryIsPrunedBehindTheWindow) {
@@ -240,8 +245,7 @@ TEST(Database, AnAbandonedPreparedStateDoesNotLeakIntoTheNext) {
     ASSERT_TRUE(abandoned.has_value());
   }
   commit_next(d, 5);
-  auto head = d.header(d.heads().unsafe.hash);
-  EXPECT_EQ(*d.recompute_state_root(), (*head)->state_root);
+  expect_head_root_matches_flat_state(d);
   auto view = d.state_at(1);
   EXPECT_EQ((*(*view)->account(addr(1)))->balance, uint256{1005});
 }
@@ -289,8 +293,7 @@ TEST(Database, ZeroHistoryStillKeepsTheParentState) {
   EXPECT_TRUE((*db)->state_at(4).has_value());
   EXPECT_FALSE((*db)->state_at(3).has_value());
   ASSERT_TRUE((*db)->rewind_to(4).has_value());
-  EXPECT_EQ(*(*db)->recompute_state_root(),
-            (*(*db)->header((*db)->heads().unsafe.hash))->state_root);
+  expect_head_root_matches_flat_state(**db);
 }
 
 }  // namespace
