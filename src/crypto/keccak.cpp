@@ -4,20 +4,13 @@
 #include <bit>
 #include <cstring>
 
+#include "keccak_constants.hpp"
+
 namespace rollup::crypto {
 namespace {
 
 static_assert(std::endian::native == std::endian::little,
               "lanes are loaded with memcpy; a big-endian port needs byte swaps here");
-
-constexpr std::uint64_t k_round_constants[24] = {
-    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
-    0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-    0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
-    0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
-    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
-};
 
 inline std::uint64_t rol(std::uint64_t v, int n) noexcept { return std::rotl(v, n); }
 
@@ -94,8 +87,8 @@ void keccak_f1600(std::uint64_t s[25]) noexcept {
   std::uint64_t Ema, Eme, Emi, Emo, Emu, Esa, Ese, Esi, Eso, Esu;
 
   for (int round = 0; round < 24; round += 2) {
-    ROLLUP_KECCAK_ROUND(A, E, k_round_constants[round]);
-    ROLLUP_KECCAK_ROUND(E, A, k_round_constants[round + 1]);
+    ROLLUP_KECCAK_ROUND(A, E, detail::k_keccak_round_constants[round]);
+    ROLLUP_KECCAK_ROUND(E, A, detail::k_keccak_round_constants[round + 1]);
   }
 
   s[0] = Aba, s[1] = Abe, s[2] = Abi, s[3] = Abo, s[4] = Abu;

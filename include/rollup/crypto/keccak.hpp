@@ -4,6 +4,7 @@
 // SHA3-256, which lets the tests check the permutation against OpenSSL's independent implementation.
 
 #include <cstdint>
+#include <span>
 
 #include "rollup/base/bytes.hpp"
 
@@ -33,5 +34,22 @@ class Keccak256 {
 [[nodiscard]] Hash keccak256(ByteView data) noexcept;
 // FIPS 202 SHA3-256 from the same sponge; used to cross-check the permutation against OpenSSL.
 [[nodiscard]] Hash sha3_256(ByteView data) noexcept;
+
+// keccak256 of each input, written to the output at the same index (out.size() == in.size()).
+// Hashes four inputs at a time in SIMD lanes where the CPU has AVX2, which pays off for batches of
+// independent messages such as one level of trie nodes or a set of keys. out must not overlap the
+// memory of any input: some digests are written while other inputs are still being read.
+void keccak256_many(std::span<const ByteView> in, std::span<Hash> out) noexcept;
+
+namespace detail {
+// The kernels keccak256_many can run, exposed so that tests cover each one this CPU supports and
+// benchmarks can say which one they measured.
+enum class KeccakManyKernel { scalar, avx2, avx512 };
+// The kernel keccak256_many uses on this CPU.
+[[nodiscard]] KeccakManyKernel keccak256_many_kernel() noexcept;
+// keccak256_many with the given kernel; false, with out untouched, when this CPU cannot run it.
+bool keccak256_many_with(KeccakManyKernel kernel, std::span<const ByteView> in,
+                         std::span<Hash> out) noexcept;
+}  // namespace detail
 
 }  // namespace rollup::crypto
