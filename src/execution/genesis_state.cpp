@@ -6,18 +6,6 @@
 
 namespace rollup::execution {
 
-namespace {
-// The state before genesis: nothing.
-class EmptyState final : public state::StateView {
- public:
-  Result<std::optional<state::Account>> account(const Address&) const override {
-    return std::optional<state::Account>{};
-  }
-  Result<uint256> storage(const Address&, const Hash&) const override { return uint256{}; }
-  Result<Bytes> code(const Hash&) const override { return Bytes{}; }
-};
-}  // namespace
-
 state::StateDiff genesis_state(const Genesis& genesis) {
   state::StateDiff diff;
   diff.accounts.reserve(genesis.alloc.size());
@@ -43,8 +31,7 @@ state::StateDiff genesis_state(const Genesis& genesis) {
 Hash genesis_state_root(const state::StateDiff& alloc) {
   trie::MemoryNodeStore nodes;
   state::StateTrie trie(nodes, trie::k_empty_root);
-  const EmptyState empty;
-  auto update = trie.apply(alloc, empty);
+  auto update = trie.apply(alloc);
   // An in-memory trie over an empty base cannot miss a node.
   ROLLUP_ASSERT(update.has_value());
   return update->state_root;

@@ -623,8 +623,7 @@ Result<state::StateUpdate> Rocks::prepare_state(const state::StateDiff& diff) {
   // A state prepared earlier and neither committed nor discarded must not leak into this one: its
   // nodes are marked saved in memory but were never written.
   if (m_prepared) discard_prepared();
-  const RocksStateView head(m_store, nullptr, std::nullopt);
-  auto update = m_state_trie->apply(diff, head);
+  auto update = m_state_trie->apply(diff);
   if (!update) {
     discard_prepared();
     return update;
@@ -831,8 +830,7 @@ Result<void> Rocks::write_genesis(const state::StateDiff& alloc,
     return fail(Errc::corrupt_record, "malformed genesis state: " + *bad);
   }
   state::StateTrie trie(m_nodes, trie::k_empty_root);
-  const RocksStateView empty(m_store, nullptr, std::nullopt);  // the new database has no state
-  ROLLUP_TRY(state::StateUpdate update, trie.apply(alloc, empty));
+  ROLLUP_TRY(state::StateUpdate update, trie.apply(alloc));
   Block genesis;
   genesis.header = make_header(update.state_root);
   if (genesis.header.number != 0 || genesis.header.state_root != update.state_root) {

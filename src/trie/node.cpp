@@ -13,32 +13,35 @@ namespace rollup::trie {
 
 void NodeDeleter::operator()(Node* node) const noexcept {
   switch (node->kind) {
-    case Kind::leaf: delete static_cast<Leaf*>(node); return;
+    case Kind::leaf: {
+      auto* leaf = static_cast<Leaf*>(node);
+      leaf->~Leaf();
+      ::operator delete(leaf);
+      return;
+    }
     case Kind::extension: delete static_cast<Extension*>(node); return;
     case Kind::branch: delete static_cast<Branch*>(node); return;
-    case Kind::stub: delete static_cast<Stub*>(node); return;
   }
 }
 
 NodePtr make_leaf(NibbleView path, ByteView value) {
-  auto node = make_node<Leaf>();
-  auto& leaf = as<Leaf>(*node);
-  leaf.path.assign(path.begin(), path.end());
-  leaf.value.assign(value.begin(), value.end());
-  return node;
+  // Paths are at most a key's nibbles and values are RLP items, both far below 4 GiB.
+  void* memory = ::operator new(sizeof(Leaf) + path.size() + value.size());
+  auto* leaf = new (memory)
+      Leaf(static_cast<std::uint32_t>(path.size()), static_cast<std::uint32_t>(value.size()));
+  std::copy(path.begin(), path.end(), leaf->data());
+  std::copy(value.begin(), value.end(), leaf->data() + path.size());
+  return NodePtr(leaf);
 }
 
-NodePtr make_extension(NibbleView path, NodePtr child) {
+NodePtr make_extension(NibbleView path, NodePtr child, const Ref& child_ref) {
   ROLLUP_ASSERT(!path.empty());
   auto node = make_node<Extension>();
   auto& ext = as<Extension>(*node);
   ext.path.assign(path.begin(), path.end());
   ext.child = std::move(child);
+  ext.child_ref = child_ref;
   return node;
-}
-
-NodePtr make_stub(const Hash& hash) {
-  return NodePtr(new Stub(hash));
 }
 
 Nibbles to_nibbles(ByteView key) {
@@ -112,22 +115,20 @@ std::size_t compact_string_size(NibbleView path, bool leaf) noexcept {
   return rlp::header_size(n) + n;
 }
 
-// Size of a child reference inside its parent's encoding.
-std::size_t child_size(const Node* child) noexcept {
-  if (child == nullptr) return 1;
-  ROLLUP_ASSERT(child->hashed);
-  return child->ref_len == 32 ? 33 : child->ref_len;
+// Size of a child reference inside its parent's encoding: the empty string, a 32-byte string, or
+// the embedded encoding itself.
+std::size_t child_size(const Ref& ref) noexcept {
+  if (ref.len == 0) return 1;
+  return ref.len == 32 ? 33 : ref.len;
 }
 
-void put_child(Bytes& out, const Node* child) {
-  if (child == nullptr) {
+void put_child(Bytes& out, const Ref& ref) {
+  if (ref.len == 0) {
     out.push_back(0x80);
     return;
   }
-  if (child->ref_len == 32) {
-    out.push_back(0xa0);
-  }
-  out.insert(out.end(), child->ref.begin(), child->ref.begin() + child->ref_len);
+  if (ref.len == 32) out.push_back(0xa0);
+  out.insert(out.end(), ref.bytes.begin(), ref.bytes.begin() + ref.len);
 }
 
 }  // namespace
@@ -137,28 +138,32 @@ void encode_node(const Node& node, Bytes& out) {
   switch (node.kind) {
     case Kind::leaf: {
       const auto& leaf = as<Leaf>(node);
-      const std::size_t payload = compact_string_size(leaf.path, true) + string_size(leaf.value);
+      const std::size_t payload =
+          compact_string_size(leaf.path(), true) + string_size(leaf.value());
       put_header(out, 0xc0, payload);
-      put_compact_string(out, leaf.path, true);
-      put_string(out, leaf.value);
+      put_compact_string(out, leaf.path(), true);
+      put_string(out, leaf.value());
       return;
     }
     case Kind::extension: {
       const auto& ext = as<Extension>(node);
-      const std::size_t payload =
-          compact_string_size(ext.path, false) + child_size(ext.child.get());
+      ROLLUP_ASSERT(!ext.child_ref.stale);
+      const std::size_t payload = compact_string_size(ext.path, false) + child_size(ext.child_ref);
       put_header(out, 0xc0, payload);
       put_compact_string(out, ext.path, false);
-      put_child(out, ext.child.get());
+      put_child(out, ext.child_ref);
       return;
     }
     case Kind::branch: {
       const auto& branch = as<Branch>(node);
       std::size_t payload = branch.value.empty() ? 1 : string_size(branch.value);
-      for (const auto& child : branch.children) payload += child_size(child.get());
+      for (const Ref& ref : branch.refs) {
+        ROLLUP_ASSERT(!ref.stale);
+        payload += child_size(ref);
+      }
       out.reserve(payload + 3);
       put_header(out, 0xc0, payload);
-      for (const auto& child : branch.children) put_child(out, child.get());
+      for (const Ref& ref : branch.refs) put_child(out, ref);
       if (branch.value.empty()) {
         out.push_back(0x80);
       } else {
@@ -166,21 +171,7 @@ void encode_node(const Node& node, Bytes& out) {
       }
       return;
     }
-    case Kind::stub: break;
   }
-  ROLLUP_ASSERT(!"a stub has no encoding of its own");
-}
-
-void set_ref(Node& node, ByteView encoding) {
-  if (encoding.size() < 32) {
-    std::copy(encoding.begin(), encoding.end(), node.ref.begin());
-    node.ref_len = static_cast<std::uint8_t>(encoding.size());
-  } else {
-    const Hash h = crypto::keccak256(encoding);
-    std::copy(h.bytes.begin(), h.bytes.end(), node.ref.begin());
-    node.ref_len = 32;
-  }
-  node.hashed = true;
 }
 
 namespace {
@@ -202,20 +193,24 @@ Result<Nibbles> decode_compact(ByteView compact, bool& leaf) {
   return path;
 }
 
-// A child reference: empty string (none), 32-byte string (hash) or an embedded list.
-Result<NodePtr> decode_child(ByteView& rest) {
+// A child reference: empty string (none), 32-byte string (hash, left unloaded) or an embedded
+// list (decoded now, since it has no existence of its own in the store).
+Result<void> decode_child(ByteView& rest, NodePtr& child, Ref& ref) {
   const ByteView start = rest;
   ROLLUP_TRY(rlp::Item item, rlp::read_item(rest));
   if (item.is_list) {
     const ByteView encoding = start.first(start.size() - rest.size());
     if (encoding.size() >= 32) return fail(Errc::malformed_node, "embedded node of 32+ bytes");
-    return decode_node(encoding);
+    ROLLUP_TRY(child, decode_node(encoding));
+    std::copy(encoding.begin(), encoding.end(), ref.bytes.begin());
+    ref.len = static_cast<std::uint8_t>(encoding.size());
+    return {};
   }
-  if (item.payload.empty()) return NodePtr{};
+  if (item.payload.empty()) return {};
   if (item.payload.size() != 32) return fail(Errc::malformed_node, "child reference not a hash");
-  Hash h;
-  std::copy(item.payload.begin(), item.payload.end(), h.bytes.begin());
-  return make_stub(h);
+  std::copy(item.payload.begin(), item.payload.end(), ref.bytes.begin());
+  ref.len = 32;
+  return {};
 }
 
 Result<NodePtr> decode_node_impl(ByteView encoding) {
@@ -231,9 +226,9 @@ Result<NodePtr> decode_node_impl(ByteView encoding) {
     auto node = make_node<Branch>();
     auto& branch = as<Branch>(*node);
     std::size_t entries = 0;
-    for (auto& child : branch.children) {
-      ROLLUP_TRY(child, decode_child(rest));
-      if (child) ++entries;
+    for (std::size_t i = 0; i < 16; ++i) {
+      ROLLUP_TRY_VOID(decode_child(rest, branch.children[i], branch.refs[i]));
+      if (present(branch.children[i], branch.refs[i])) ++entries;
     }
     ROLLUP_TRY(rlp::Item value, rlp::read_item(rest));
     if (value.is_list) return fail(Errc::malformed_node, "branch value is a list");
@@ -255,33 +250,24 @@ Result<NodePtr> decode_node_impl(ByteView encoding) {
     return make_leaf(path, value.payload);
   }
   if (path.empty()) return fail(Errc::malformed_node, "extension with empty path");
-  ROLLUP_TRY(NodePtr child, decode_child(rest));
-  if (!child) return fail(Errc::malformed_node, "extension without child");
-  if (child->kind == Kind::leaf || child->kind == Kind::extension) {
+  NodePtr child;
+  Ref child_ref;
+  ROLLUP_TRY_VOID(decode_child(rest, child, child_ref));
+  if (!present(child, child_ref)) return fail(Errc::malformed_node, "extension without child");
+  if (child && child->kind != Kind::branch) {
     return fail(Errc::malformed_node, "extension followed by a leaf or extension");
   }
-  return make_extension(path, std::move(child));
+  return make_extension(path, std::move(child), child_ref);
 }
 
 }  // namespace
 
-Result<NodePtr> decode_node(ByteView encoding, const Hash* known_hash) {
+Result<NodePtr> decode_node(ByteView encoding) {
   auto node = decode_node_impl(encoding);
-  if (!node) {
-    // RLP errors keep their own code but say they came from a trie node.
-    if (node.error().code().category() != make_error_code(Errc::malformed_node).category()) {
-      return fail(Errc::malformed_node, node.error().message());
-    }
-    return node;
+  // RLP errors keep their own code but say they came from a trie node.
+  if (!node && node.error().code().category() != make_error_code(Errc::malformed_node).category()) {
+    return fail(Errc::malformed_node, node.error().message());
   }
-  if (known_hash != nullptr) {
-    std::copy(known_hash->bytes.begin(), known_hash->bytes.end(), (*node)->ref.begin());
-    (*node)->ref_len = 32;
-    (*node)->hashed = true;
-  } else {
-    set_ref(**node, encoding);
-  }
-  (*node)->saved = true;
   return node;
 }
 

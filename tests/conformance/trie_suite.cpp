@@ -53,7 +53,7 @@ CaseResult check_persistent(trie::Trie& t, const std::map<Bytes, Bytes>& model,
   trie::MemoryNodeStore store;
   std::vector<trie::NodeWrite> writes;
   const Hash root = t.commit(writes);
-  store.put(std::move(writes));
+  store.put(writes);
   trie::Trie reopened(&store, root);
   for (const auto& [key, value] : model) {
     auto got = reopened.get(key);

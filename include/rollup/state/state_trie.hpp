@@ -19,7 +19,8 @@ namespace rollup::state {
 
 // What applying a diff produced: the new root, the accounts as stored (storage roots filled in, in
 // the diff's order; nullopt for deleted ones), the same accounts as they were before the diff (read
-// once here, so the writer's history record needs no second read), and the trie nodes to write.
+// from the account trie on the way, so the writer's history record needs no second read), and the
+// trie nodes to write.
 struct StateUpdate {
   Hash state_root;
   std::vector<std::optional<Account>> accounts;
@@ -34,9 +35,11 @@ class StateTrie {
 
   [[nodiscard]] const Hash& root() const noexcept { return m_root; }
 
-  // Applies `diff` on top of the current root. `old_account` gives each changed account's value
-  // before the diff (the storage root to start its storage trie from). On error nothing is applied.
-  [[nodiscard]] Result<StateUpdate> apply(const StateDiff& diff, const StateView& before);
+  // Applies `diff` on top of the current root. Each changed account's previous value (and so the
+  // storage root its storage trie starts from) is read from the account trie itself: the trie is
+  // the commitment, so nothing else has to agree with it, and the read warms the very path the
+  // update then rewrites. On error nothing is applied.
+  [[nodiscard]] Result<StateUpdate> apply(const StateDiff& diff);
 
   // Forgets in-memory nodes and reopens at `root` (after a failed commit, or a rewind).
   void reset(const Hash& root);
@@ -45,6 +48,12 @@ class StateTrie {
   void trim(std::size_t depth) { m_accounts.unload(depth); }
 
  private:
+  // One account of apply(): its storage trie, then its entry in the account trie. `slots` and
+  // `slot_keys` are scratch space shared by the whole diff.
+  Result<void> apply_account(const AccountDiff& change, const Hash& key,
+                             const std::optional<Account>& old, StateUpdate& update,
+                             std::vector<ByteView>& slots, std::vector<Hash>& slot_keys);
+
   const trie::NodeStore& m_nodes;
   trie::Trie m_accounts;
   Hash m_root;

@@ -15,6 +15,8 @@
 // - The store is never written by the trie. Nodes are keyed by hash, so nodes of older roots stay
 //   valid and a Trie opened at any committed root reads that version.
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -64,6 +66,37 @@ struct NodeDeleter {
 };
 using NodePtr = std::unique_ptr<Node, NodeDeleter>;
 
+namespace detail {
+// How a parent names a child (src/trie/node.hpp explains the slots); public only because a Trie
+// holds one for its root.
+struct Ref {
+  std::uint8_t len = 0;  // 0: no child; 32: `bytes` is the hash; 1..31: the whole encoding
+  bool stale = false;    // the child changed since `bytes` was computed (it is then in memory)
+  bool unsaved = false;  // the child or a node below it has not been handed out by a commit
+  std::array<std::uint8_t, 32> bytes;
+
+  [[nodiscard]] ByteView view() const noexcept { return {bytes.data(), len}; }
+  [[nodiscard]] Hash hash() const noexcept {
+    Hash h;
+    std::copy(bytes.begin(), bytes.end(), h.bytes.begin());
+    return h;
+  }
+  void set_hash(const Hash& h) noexcept {
+    std::copy(h.bytes.begin(), h.bytes.end(), bytes.begin());
+    len = 32;
+  }
+  void mark_changed() noexcept {
+    stale = true;
+    unsaved = true;
+  }
+  // Whether the slot must be visited to bring its reference up to date (and, when committing, to
+  // hand out new nodes).
+  [[nodiscard]] bool needs_visit(bool committing) const noexcept {
+    return stale || (committing && unsaved);
+  }
+};
+}  // namespace detail
+
 class Trie {
  public:
   // An empty trie that needs no store until it is given one through a committed root.
@@ -79,6 +112,11 @@ class Trie {
 
   // Reads may load nodes, so they are not const.
   [[nodiscard]] Result<std::optional<Bytes>> get(ByteView key);
+  // The values of many keys, in the order given, as views that stay valid until the trie next
+  // changes. The walks of several keys advance side by side, so their cache misses (and at a
+  // million keys nearly every node below the top is one) overlap instead of following each other.
+  [[nodiscard]] Result<void> get_many(std::span<const ByteView> keys,
+                                      std::vector<std::optional<ByteView>>& values);
   // An empty value erases the key, as in every Ethereum trie.
   [[nodiscard]] Result<void> put(ByteView key, ByteView value);
   [[nodiscard]] Result<void> erase(ByteView key);
@@ -106,6 +144,7 @@ class Trie {
  private:
   const NodeStore* m_store = nullptr;
   NodePtr m_root;
+  detail::Ref m_root_ref;
 };
 
 // Checks an EIP-1186 proof: the value under `key` in the trie with root `root` (nullopt: proven
@@ -122,7 +161,8 @@ class Trie {
 class MemoryNodeStore final : public NodeStore {
  public:
   [[nodiscard]] Result<std::optional<Bytes>> get_node(const Hash& hash) const override;
-  void put(std::vector<NodeWrite> writes);
+  // Copies the nodes, as a database would, so the caller's buffers are freed and reused.
+  void put(std::span<const NodeWrite> writes);
   [[nodiscard]] std::size_t size() const { return m_nodes.size(); }
 
  private:

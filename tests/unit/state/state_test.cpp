@@ -205,7 +205,7 @@ TEST(StateTrie, RandomBlocksMatchFromScratchRoots) {
     auto diff = s.diff();
     ASSERT_TRUE(diff.has_value());
     ASSERT_FALSE(check_diff(*diff).has_value()) << *check_diff(*diff);
-    auto update = st.apply(*diff, state);
+    auto update = st.apply(*diff);
     ASSERT_TRUE(update.has_value()) << update.error().message();
     nodes.put(update->nodes);
     state.apply(*diff, *update);

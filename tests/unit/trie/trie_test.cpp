@@ -136,8 +136,8 @@ TEST(Trie, RandomEditsMatchTheReferenceAcrossCommitsAndReopens) {
     MemoryNodeStore store;
     std::map<Bytes, Bytes> model;
     Hash root = k_empty_root;
+    Trie t(&store, root);
     for (int round = 0; round < 12; ++round) {
-      Trie t(&store, root);
       for (int op = 0; op < 25; ++op) {
         const Bytes key = random_key(rng);
         if (rng() % 3 == 0) {
@@ -153,17 +153,84 @@ TEST(Trie, RandomEditsMatchTheReferenceAcrossCommitsAndReopens) {
       std::vector<NodeWrite> writes;
       root = t.commit(writes);
       for (const auto& w : writes) EXPECT_EQ(crypto::keccak256(w.encoding), w.hash);
-      store.put(std::move(writes));
+      store.put(writes);
       for (const auto& [k, v] : model) {
         auto got = t.get(k);
         ASSERT_TRUE(got.has_value());
         ASSERT_TRUE(got->has_value());
         EXPECT_EQ(**got, v);
       }
-      // Half the rounds continue from a trie that keeps only its top in memory.
-      if (round % 2 == 1) t.unload(1);
+      // The next round continues either from a trie reopened at the committed root or from this
+      // one with only its top kept in memory.
+      if (round % 2 == 0) {
+        t = Trie(&store, root);
+      } else {
+        t.unload(1 + round % 3);
+      }
     }
   }
+}
+
+TEST(Trie, GetManyMatchesGetForPresentAndAbsentKeys) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    std::mt19937_64 rng(seed);
+    MemoryNodeStore store;
+    Trie t(&store, k_empty_root);
+    std::vector<Bytes> keys;
+    std::map<Bytes, Bytes> model;
+    for (int i = 0; i < 400; ++i) {
+      // Mostly state-sized keys; some long enough that their path does not fit on the stack, and
+      // some that are prefixes of others (values in branches).
+      Bytes key = random_bytes(rng, 65, 80);
+      if (i % 10 != 0) {
+        const Hash h = crypto::keccak256(random_bytes(rng, 8, 8));
+        key.assign(h.bytes.begin(), h.bytes.end());
+      }
+      if (i % 17 == 0 && !keys.empty()) key = Bytes(keys.back().begin(), keys.back().begin() + 3);
+      keys.push_back(key);
+      const Bytes value = random_bytes(rng, 1, rng() % 2 ? 5 : 90);
+      ASSERT_TRUE(t.put(key, value).has_value());
+      model[key] = value;
+    }
+    std::vector<NodeWrite> writes;
+    const Hash root = t.commit(writes);
+    store.put(writes);
+    for (int i = 0; i < 100; ++i) keys.push_back(random_key(rng));  // almost surely absent
+    std::ranges::shuffle(keys, rng);
+    // Fully in memory, trimmed (the walks load from the store), and freshly opened.
+    for (int pass = 0; pass < 3; ++pass) {
+      if (pass == 1) t.unload(2);
+      if (pass == 2) t = Trie(&store, root);
+      std::vector<ByteView> views(keys.begin(), keys.end());
+      std::vector<std::optional<ByteView>> values;
+      ASSERT_TRUE(t.get_many(views, values).has_value());
+      ASSERT_EQ(values.size(), keys.size());
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        const auto expected = model.find(keys[i]);
+        ASSERT_EQ(values[i].has_value(), expected != model.end())
+            << "seed " << seed << " key " << i;
+        if (values[i]) {
+          EXPECT_TRUE(equal(*values[i], expected->second));
+        }
+      }
+    }
+    std::vector<std::optional<ByteView>> none;
+    ASSERT_TRUE(t.get_many({}, none).has_value());
+    EXPECT_TRUE(none.empty());
+  }
+}
+
+TEST(Trie, GetManyReportsAMissingNode) {
+  MemoryNodeStore empty;
+  Hash root;
+  root.bytes.fill(0x11);
+  Trie t(&empty, root);
+  const Bytes key(32, 0x01);
+  const std::vector<ByteView> keys{key};
+  std::vector<std::optional<ByteView>> values;
+  auto r = t.get_many(keys, values);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), make_error_code(Errc::missing_node));
 }
 
 TEST(Trie, PuttingAnEmptyValueErases) {
@@ -183,7 +250,7 @@ TEST(Trie, CommitEmitsOnlyNewNodes) {
   }
   std::vector<NodeWrite> writes;
   const Hash root = t.commit(writes);
-  store.put(std::move(writes));
+  store.put(writes);
   writes.clear();
   EXPECT_EQ(t.commit(writes), root);
   EXPECT_TRUE(writes.empty()) << "a commit with no changes must write nothing";
