@@ -18,6 +18,15 @@ std::string_view describe(Errc e) noexcept {
     case Errc::genesis_unsupported_fork: return "genesis fork not supported";
     case Errc::genesis_unsupported_consensus:
       return "genesis consensus engine not supported (rollupd is post-merge only)";
+    case Errc::nonce_too_low: return "nonce too low";
+    case Errc::nonce_too_high: return "nonce too high";
+    case Errc::insufficient_funds: return "insufficient funds for gas * price + value";
+    case Errc::fee_cap_below_base_fee: return "max fee per gas less than block base fee";
+    case Errc::block_gas_exhausted: return "gas limit reached";
+    case Errc::exceeds_block_gas_limit: return "exceeds block gas limit";
+    case Errc::sender_not_eoa: return "sender not an eoa";
+    case Errc::code_execution_unsupported:
+      return "contract creation and calls into contract code are not supported yet";
   }
   return "unknown execution error";
 }

@@ -1,0 +1,146 @@
+#pragma once
+// Applying transactions to a block's state, under Cancun rules with the L2's fee routing.
+//
+// Fees: a transaction pays gas_used * effective_gas_price, where the effective price is
+// min(max_fee, base_fee + max_priority_fee). The priority part (effective - base) goes to the
+// block's fee recipient (the sequencer), and the base part goes to the chain's base-fee vault
+// instead of being burned as on Ethereum, so on this chain no value is ever created or destroyed:
+// the sum of all balances is constant (tests check exactly that). Unused gas is refunded.
+//
+// Code execution (contract creation, calls into accounts with code) goes through the Evm
+// interface. Without an Evm such transactions are refused with code_execution_unsupported rather
+// than treated as plain transfers, which would silently skip the contract's logic.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "rollup/base/bytes.hpp"
+#include "rollup/base/error.hpp"
+#include "rollup/base/uint256.hpp"
+#include "rollup/state/state.hpp"
+#include "rollup/types/header.hpp"
+#include "rollup/types/receipt.hpp"
+#include "rollup/types/transaction.hpp"
+
+namespace rollup::execution {
+
+// What the chain fixes once, from its genesis and configuration.
+struct ChainConfig {
+  std::uint64_t chain_id = 0;
+  // Receives the base fee of every transaction.
+  Address base_fee_vault;
+  // EIP-1559: the gas target is gas_limit / elasticity, and the base fee moves by at most
+  // 1/denominator per block. Ethereum's values are the defaults.
+  std::uint64_t elasticity_multiplier = 2;
+  std::uint64_t base_fee_change_denominator = 8;
+};
+
+// The block being built, as transactions see it.
+struct BlockEnv {
+  std::uint64_t number = 0;
+  std::uint64_t timestamp = 0;
+  std::uint64_t gas_limit = 0;
+  uint256 base_fee;
+  Address fee_recipient;  // the header's beneficiary; receives priority fees
+  Hash prev_randao;
+};
+
+// EIP-1559: the base fee of the block after `parent` (which must carry a base fee).
+[[nodiscard]] uint256 next_base_fee(const types::Header& parent, const ChainConfig& config);
+
+// min(max_fee, base_fee + max_priority_fee); the caller has checked max_fee >= base_fee.
+[[nodiscard]] uint256 effective_gas_price(const types::Transaction& txn, const uint256& base_fee);
+
+// A message the EVM runs: a call (`to` set) or a creation. The executor has already charged the
+// intrinsic gas and incremented the sender's nonce; the EVM transfers the value itself, so that a
+// failed call takes the transfer back with everything else it did.
+struct Message {
+  Address caller;
+  std::optional<Address> to;
+  uint256 value;
+  ByteView data;
+  std::uint64_t gas = 0;  // gas left after intrinsic gas
+  const types::AccessList* access_list = nullptr;
+  uint256 gas_price;  // the effective gas price (GASPRICE)
+};
+
+struct MessageResult {
+  bool success = false;
+  std::uint64_t gas_left = 0;
+  std::uint64_t gas_refund = 0;  // before the EIP-3529 cap of gas_used / 5
+  std::vector<types::Log> logs;
+  Bytes output;
+};
+
+class Evm {
+ public:
+  virtual ~Evm() = default;
+  // Runs the message against `state`. A failed execution (revert, out of gas, invalid opcode) is a
+  // MessageResult with success = false and the state unchanged by it; an error is reserved for
+  // failures of the node itself (a state read that failed), which abort the block.
+  [[nodiscard]] virtual Result<MessageResult> execute(state::BlockState& state, const BlockEnv& env,
+                                                      const Message& message) = 0;
+};
+
+// The outcome of an applied transaction.
+struct Applied {
+  std::uint64_t gas_used = 0;
+  bool success = false;
+  std::vector<types::Log> logs;
+};
+
+// Validates `txn` (sent by `sender`, already recovered) against the state and the block, then
+// applies it. `gas_available` is what is left of the block's gas limit. On an error nothing has
+// been changed. `evm` may be null: code execution is then refused.
+[[nodiscard]] Result<Applied> apply_transaction(state::BlockState& state, const ChainConfig& config,
+                                                const BlockEnv& env, const types::Transaction& txn,
+                                                const Address& sender, std::uint64_t gas_available,
+                                                Evm* evm);
+
+// What a built block holds, everything its header needs but the state root.
+struct BuiltBlock {
+  std::vector<types::Transaction> transactions;
+  std::vector<types::Receipt> receipts;
+  state::StateDiff diff;
+  Hash transactions_root;
+  Hash receipts_root;
+  types::Bloom logs_bloom;
+  std::uint64_t gas_used = 0;
+};
+
+// Builds one block: transactions are added one by one (each either applied whole or refused with
+// no effect), then finish() gives what the header needs and the state diff to commit.
+class BlockBuilder {
+ public:
+  // `base` is the parent's state and must outlive the builder.
+  BlockBuilder(const state::StateView& base, const ChainConfig& config, const BlockEnv& env,
+               Evm* evm);
+
+  // Applies and includes the transaction, or refuses it and leaves the block as it was.
+  [[nodiscard]] Result<void> add(const types::Transaction& txn, const Address& sender);
+
+  [[nodiscard]] std::uint64_t gas_used() const noexcept { return m_gas_used; }
+  [[nodiscard]] std::uint64_t gas_left() const noexcept { return m_env.gas_limit - m_gas_used; }
+  [[nodiscard]] std::size_t size() const noexcept { return m_transactions.size(); }
+  [[nodiscard]] const state::BlockState& state() const noexcept { return m_state; }
+
+  // The block's contents and state changes. The builder is spent afterwards.
+  [[nodiscard]] Result<BuiltBlock> finish();
+
+ private:
+  state::BlockState m_state;
+  const ChainConfig& m_config;
+  BlockEnv m_env;
+  Evm* m_evm;
+  std::uint64_t m_gas_used = 0;
+  std::vector<types::Transaction> m_transactions;
+  std::vector<types::Receipt> m_receipts;
+};
+
+// The header of a built block on top of `parent`; the state root comes from the state commit.
+[[nodiscard]] types::Header make_header(const types::Header& parent, const BlockEnv& env,
+                                        const BuiltBlock& block, const Hash& state_root,
+                                        ByteView extra_data);
+
+}  // namespace rollup::execution

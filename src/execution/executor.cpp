@@ -1,0 +1,223 @@
+#include "rollup/execution/executor.hpp"
+
+#include <algorithm>
+
+#include "rollup/base/assert.hpp"
+#include "rollup/base/hex.hpp"
+#include "rollup/execution/errors.hpp"
+#include "rollup/trie/trie.hpp"
+#include "rollup/types/account.hpp"
+
+namespace rollup::execution {
+
+uint256 next_base_fee(const types::Header& parent, const ChainConfig& config) {
+  ROLLUP_ASSERT(parent.base_fee_per_gas.has_value());
+  const uint256& base = *parent.base_fee_per_gas;
+  const std::uint64_t target =
+      parent.gas_limit / std::max<std::uint64_t>(config.elasticity_multiplier, 1);
+  // A gas limit below the elasticity has no target to compare with; the fee stays.
+  if (target == 0 || parent.gas_used == target) return base;
+  const uint256 denominator(std::max<std::uint64_t>(config.base_fee_change_denominator, 1));
+  if (parent.gas_used > target) {
+    const uint256 delta = base * uint256(parent.gas_used - target) / uint256(target) / denominator;
+    // At least 1 wei up, so a zero or tiny base fee still rises under load.
+    return base + std::max(delta, uint256(1));
+  }
+  const uint256 delta = base * uint256(target - parent.gas_used) / uint256(target) / denominator;
+  return base - delta;  // delta <= base / denominator, so this never goes below zero
+}
+
+uint256 effective_gas_price(const types::Transaction& txn, const uint256& base_fee) {
+  const uint256 with_tip = base_fee + txn.max_priority_fee_per_gas;
+  return std::min(txn.max_fee_per_gas, with_tip);
+}
+
+namespace {
+
+std::string address_hex(const Address& a) {
+  return hex::encode(a.view());
+}
+
+// The checks against the block and the sender's account, in geth's order, before anything changes.
+Result<types::Account> check_against_state(const state::BlockState& state,
+                                           const ChainConfig& config, const BlockEnv& env,
+                                           const types::Transaction& txn, const Address& sender,
+                                           std::uint64_t gas_available) {
+  ROLLUP_TRY_VOID(types::check_transaction(txn, config.chain_id));
+  if (txn.gas_limit > env.gas_limit) {
+    return fail(Errc::exceeds_block_gas_limit, "gas " + std::to_string(txn.gas_limit) +
+                                                   ", block gas limit " +
+                                                   std::to_string(env.gas_limit));
+  }
+  if (txn.gas_limit > gas_available) {
+    return fail(Errc::block_gas_exhausted,
+                "gas " + std::to_string(txn.gas_limit) + ", left " + std::to_string(gas_available));
+  }
+  if (txn.max_fee_per_gas < env.base_fee) {
+    return fail(Errc::fee_cap_below_base_fee,
+                "address " + address_hex(sender) + ", maxFeePerGas: " +
+                    to_string(txn.max_fee_per_gas) + ", baseFee: " + to_string(env.base_fee));
+  }
+  ROLLUP_TRY(std::optional<types::Account> found, state.account(sender));
+  const types::Account account = found.value_or(types::Account{});
+  if (txn.nonce < account.nonce) {
+    return fail(Errc::nonce_too_low, "next nonce " + std::to_string(account.nonce) + ", tx nonce " +
+                                         std::to_string(txn.nonce));
+  }
+  if (txn.nonce > account.nonce) {
+    return fail(Errc::nonce_too_high, "next nonce " + std::to_string(account.nonce) +
+                                          ", tx nonce " + std::to_string(txn.nonce));
+  }
+  if (account.code_hash != types::k_empty_code_hash) {
+    return fail(Errc::sender_not_eoa, "address " + address_hex(sender) +
+                                          ", codehash: " + hex::encode(account.code_hash.view()));
+  }
+  // check_transaction has ruled out an overflow of gas_limit * max_fee; the value can still push
+  // the sum past 2^256, which no balance covers.
+  uint256 cost;
+  const bool overflow = add_overflow(uint256(txn.gas_limit) * txn.max_fee_per_gas, txn.value, cost);
+  if (overflow || account.balance < cost) {
+    const std::string shown = overflow ? "more than 2^256" : to_string(cost);
+    const std::string overshot = overflow ? "more than 2^256" : to_string(cost - account.balance);
+    return fail(Errc::insufficient_funds, "balance " + to_string(account.balance) + ", tx cost " +
+                                              shown + ", overshot " + overshot);
+  }
+  return account;
+}
+
+// Whether running this transaction means running code: a creation, or a call to an account with
+// code.
+Result<bool> runs_code(const state::BlockState& state, const types::Transaction& txn) {
+  if (txn.is_create()) return true;
+  ROLLUP_TRY(std::optional<types::Account> target, state.account(*txn.to));
+  return target && target->code_hash != types::k_empty_code_hash;
+}
+
+// The state changes of an accepted transaction; on error the caller reverts them.
+Result<Applied> execute(state::BlockState& state, const ChainConfig& config, const BlockEnv& env,
+                        const types::Transaction& txn, const Address& sender,
+                        const types::Account& account, bool code, Evm* evm) {
+  const uint256 price = effective_gas_price(txn, env.base_fee);
+  ROLLUP_TRY_VOID(state.sub_balance(sender, uint256(txn.gas_limit) * price));
+  ROLLUP_TRY_VOID(state.set_nonce(sender, account.nonce + 1));
+  const std::uint64_t intrinsic = types::intrinsic_gas(txn);
+  Applied applied;
+  if (code) {
+    Message message;
+    message.caller = sender;
+    message.to = txn.to;
+    message.value = txn.value;
+    message.data = txn.data;
+    message.gas = txn.gas_limit - intrinsic;
+    message.access_list = &txn.access_list;
+    message.gas_price = price;
+    ROLLUP_TRY(MessageResult result, evm->execute(state, env, message));
+    ROLLUP_ASSERT(result.gas_left <= message.gas);
+    const std::uint64_t used = txn.gas_limit - result.gas_left;
+    // EIP-3529: refunds are capped at a fifth of the gas used.
+    applied.gas_used = used - std::min(result.gas_refund, used / 5);
+    applied.success = result.success;
+    applied.logs = std::move(result.logs);
+  } else {
+    if (txn.value) {
+      ROLLUP_TRY_VOID(state.sub_balance(sender, txn.value));
+      ROLLUP_TRY_VOID(state.add_balance(*txn.to, txn.value));
+    }
+    applied.gas_used = intrinsic;
+    applied.success = true;
+  }
+  // Zero amounts are not credited: crediting would create an empty account where none was
+  // (EIP-161 would have it deleted again at the end of the transaction).
+  const uint256 unused = uint256(txn.gas_limit - applied.gas_used) * price;
+  if (unused) ROLLUP_TRY_VOID(state.add_balance(sender, unused));
+  const uint256 tip = uint256(applied.gas_used) * (price - env.base_fee);
+  if (tip) ROLLUP_TRY_VOID(state.add_balance(env.fee_recipient, tip));
+  const uint256 base = uint256(applied.gas_used) * env.base_fee;
+  if (base) ROLLUP_TRY_VOID(state.add_balance(config.base_fee_vault, base));
+  return applied;
+}
+
+}  // namespace
+
+Result<Applied> apply_transaction(state::BlockState& state, const ChainConfig& config,
+                                  const BlockEnv& env, const types::Transaction& txn,
+                                  const Address& sender, std::uint64_t gas_available, Evm* evm) {
+  ROLLUP_TRY(types::Account account,
+             check_against_state(state, config, env, txn, sender, gas_available));
+  ROLLUP_TRY(bool code, runs_code(state, txn));
+  if (code && evm == nullptr) {
+    return fail(Errc::code_execution_unsupported,
+                txn.is_create() ? "contract creation" : "call to " + address_hex(*txn.to));
+  }
+  const std::size_t snapshot = state.snapshot();
+  auto applied = execute(state, config, env, txn, sender, account, code, evm);
+  if (!applied) state.revert_to(snapshot);
+  return applied;
+}
+
+BlockBuilder::BlockBuilder(const state::StateView& base, const ChainConfig& config,
+                           const BlockEnv& env, Evm* evm)
+    : m_state(base), m_config(config), m_env(env), m_evm(evm) {}
+
+Result<void> BlockBuilder::add(const types::Transaction& txn, const Address& sender) {
+  ROLLUP_TRY(Applied applied,
+             apply_transaction(m_state, m_config, m_env, txn, sender, gas_left(), m_evm));
+  m_gas_used += applied.gas_used;
+  types::Receipt receipt;
+  receipt.type = txn.type;
+  receipt.success = applied.success;
+  receipt.cumulative_gas_used = m_gas_used;
+  receipt.bloom = types::logs_bloom(applied.logs);
+  receipt.logs = std::move(applied.logs);
+  m_transactions.push_back(txn);
+  m_receipts.push_back(std::move(receipt));
+  return {};
+}
+
+Result<BuiltBlock> BlockBuilder::finish() {
+  BuiltBlock block;
+  ROLLUP_TRY(block.diff, m_state.diff());
+  std::vector<Bytes> encoded;
+  encoded.reserve(m_transactions.size());
+  for (const auto& txn : m_transactions) encoded.push_back(types::encode_transaction(txn));
+  block.transactions_root = trie::ordered_trie_root(encoded);
+  encoded.clear();
+  for (const auto& receipt : m_receipts) {
+    encoded.push_back(types::encode_receipt(receipt));
+    for (std::size_t i = 0; i < block.logs_bloom.bytes.size(); ++i) {
+      block.logs_bloom.bytes[i] |= receipt.bloom.bytes[i];
+    }
+  }
+  block.receipts_root = trie::ordered_trie_root(encoded);
+  block.gas_used = m_gas_used;
+  block.transactions = std::move(m_transactions);
+  block.receipts = std::move(m_receipts);
+  return block;
+}
+
+types::Header make_header(const types::Header& parent, const BlockEnv& env, const BuiltBlock& block,
+                          const Hash& state_root, ByteView extra_data) {
+  ROLLUP_ASSERT(env.number == parent.number + 1);
+  types::Header h;
+  h.parent_hash = types::header_hash(parent);
+  h.beneficiary = env.fee_recipient;
+  h.state_root = state_root;
+  h.transactions_root = block.transactions_root;
+  h.receipts_root = block.receipts_root;
+  h.logs_bloom = block.logs_bloom;
+  h.number = env.number;
+  h.gas_limit = env.gas_limit;
+  h.gas_used = block.gas_used;
+  h.timestamp = env.timestamp;
+  h.extra_data.assign(extra_data.begin(), extra_data.end());
+  h.mix_hash = env.prev_randao;
+  h.base_fee_per_gas = env.base_fee;
+  // Cancun fields: no withdrawals, no blobs and no beacon chain on this L2.
+  h.withdrawals_root = types::k_empty_root_hash;
+  h.blob_gas_used = 0;
+  h.excess_blob_gas = 0;
+  h.parent_beacon_block_root = Hash{};
+  return h;
+}
+
+}  // namespace rollup::execution

@@ -1,0 +1,331 @@
+#include "rollup/execution/executor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "rollup/crypto/keccak.hpp"
+#include "rollup/crypto/secp256k1.hpp"
+#include "rollup/execution/errors.hpp"
+#include "rollup/trie/trie.hpp"
+#include "rollup/types/account.hpp"
+
+namespace rollup::execution {
+namespace {
+
+constexpr std::uint64_t k_chain_id = 901;
+const uint256 k_gwei(1'000'000'000);
+const uint256 k_ether = k_gwei * k_gwei;
+
+// The parent state: accounts only (transfers never read storage or code bodies).
+class Accounts final : public state::StateView {
+ public:
+  std::map<Address, types::Account> map;
+  Result<std::optional<types::Account>> account(const Address& a) const override {
+    const auto it = map.find(a);
+    if (it == map.end()) return std::optional<types::Account>{};
+    return std::optional<types::Account>{it->second};
+  }
+  Result<uint256> storage(const Address&, const Hash&) const override { return uint256{}; }
+  Result<Bytes> code(const Hash&) const override { return Bytes{}; }
+};
+
+struct Key {
+  crypto::SecretKey secret;
+  Address address;
+};
+
+Key make_key(std::uint8_t seed) {
+  Bytes raw(32, 0);
+  raw[31] = seed;
+  raw[0] = 0x42;
+  auto secret = crypto::SecretKey::from_bytes(raw);
+  EXPECT_TRUE(secret.has_value());
+  auto pub = crypto::public_key(*secret);
+  EXPECT_TRUE(pub.has_value());
+  return {*secret, crypto::address_of(*pub)};
+}
+
+Address address(std::uint8_t last) {
+  Address a;
+  a.bytes[0] = 0xaa;
+  a.bytes[19] = last;
+  return a;
+}
+
+types::Transaction transfer(const Key& from, std::uint64_t nonce, const Address& to,
+                            const uint256& value, const uint256& max_fee = 10 * k_gwei,
+                            const uint256& tip = 2 * k_gwei) {
+  types::Transaction t;
+  t.type = types::TxType::dynamic_fee;
+  t.chain_id = k_chain_id;
+  t.nonce = nonce;
+  t.max_fee_per_gas = max_fee;
+  t.max_priority_fee_per_gas = tip;
+  t.gas_limit = 30'000;
+  t.to = to;
+  t.value = value;
+  EXPECT_TRUE(types::sign_transaction(t, from.secret).has_value());
+  return t;
+}
+
+class ExecutorTest : public ::testing::Test {
+ protected:
+  ExecutorTest() {
+    config.chain_id = k_chain_id;
+    config.base_fee_vault = address(0xfe);
+    env.number = 1;
+    env.timestamp = 1000;
+    env.gas_limit = 30'000'000;
+    env.base_fee = 5 * k_gwei;
+    env.fee_recipient = address(0xc0);
+    types::Account rich;
+    rich.balance = 100 * k_ether;
+    parent.map[alice.address] = rich;
+    parent.map[bob.address] = rich;
+  }
+
+  uint256 balance(const state::BlockState& s, const Address& a) {
+    auto acc = s.account(a);
+    EXPECT_TRUE(acc.has_value());
+    return *acc ? (**acc).balance : uint256{};
+  }
+  uint256 total(const state::BlockState& s) {
+    uint256 sum;
+    for (const Address& a :
+         {alice.address, bob.address, carol, config.base_fee_vault, env.fee_recipient}) {
+      sum += balance(s, a);
+    }
+    return sum;
+  }
+
+  ChainConfig config;
+  BlockEnv env;
+  Accounts parent;
+  Key alice = make_key(1);
+  Key bob = make_key(2);
+  Address carol = address(0x03);
+};
+
+TEST_F(ExecutorTest, TransferPaysTipToRecipientAndBaseFeeToVaultAndConservesValue) {
+  state::BlockState s(parent);
+  const uint256 before = total(s);
+  const auto txn = transfer(alice, 0, carol, 3 * k_ether);
+  auto applied = apply_transaction(s, config, env, txn, alice.address, env.gas_limit, nullptr);
+  ASSERT_TRUE(applied.has_value()) << applied.error().message();
+  EXPECT_TRUE(applied->success);
+  EXPECT_EQ(applied->gas_used, 21'000u);
+  // Effective price min(10, 5 + 2) = 7 gwei: 2 gwei of tip and 5 of base fee per gas.
+  EXPECT_EQ(balance(s, carol), 3 * k_ether);
+  EXPECT_EQ(balance(s, alice.address), 100 * k_ether - 3 * k_ether - uint256(21'000) * 7 * k_gwei);
+  EXPECT_EQ(balance(s, env.fee_recipient), uint256(21'000) * 2 * k_gwei);
+  EXPECT_EQ(balance(s, config.base_fee_vault), uint256(21'000) * 5 * k_gwei);
+  EXPECT_EQ((**s.account(alice.address)).nonce, 1u);
+  EXPECT_EQ(total(s), before);
+}
+
+TEST_F(ExecutorTest, LegacyTransactionPaysItsGasPrice) {
+  state::BlockState s(parent);
+  types::Transaction t;
+  t.type = types::TxType::legacy;
+  t.chain_id = k_chain_id;
+  t.max_fee_per_gas = t.max_priority_fee_per_gas = 6 * k_gwei;
+  t.gas_limit = 21'000;
+  t.to = carol;
+  t.value = uint256(1);
+  ASSERT_TRUE(types::sign_transaction(t, alice.secret).has_value());
+  ASSERT_TRUE(apply_transaction(s, config, env, t, alice.address, env.gas_limit, nullptr));
+  EXPECT_EQ(balance(s, env.fee_recipient), uint256(21'000) * k_gwei);
+  EXPECT_EQ(balance(s, config.base_fee_vault), uint256(21'000) * 5 * k_gwei);
+}
+
+// Each refusal names geth's reason and leaves the state exactly as it was.
+struct Refusal {
+  types::Transaction txn;
+  Address sender;
+  std::error_code code;
+  std::string message;  // Error::message() must contain it
+};
+
+TEST_F(ExecutorTest, InvalidTransactionsAreRefusedWithGethReasonsAndChangeNothing) {
+  types::Account contract;
+  contract.code_hash = crypto::keccak256(Bytes{0x00});
+  parent.map[address(0x77)] = contract;
+  parent.map[address(0x78)] = contract;  // a sender with code
+  std::vector<Refusal> cases;
+  cases.push_back({transfer(alice, 1, carol, uint256(1)), alice.address,
+                   make_error_code(Errc::nonce_too_high),
+                   "nonce too high: next nonce 0, tx nonce 1"});
+  cases.push_back({transfer(alice, 0, carol, 200 * k_ether), alice.address,
+                   make_error_code(Errc::insufficient_funds),
+                   "insufficient funds for gas * price + value: balance 100000000000000000000, "
+                   "tx cost 200000300000000000000, overshot 100000300000000000000"});
+  cases.push_back({transfer(alice, 0, carol, uint256(1), 4 * k_gwei, k_gwei), alice.address,
+                   make_error_code(Errc::fee_cap_below_base_fee),
+                   "max fee per gas less than block base fee"});
+  cases.push_back({transfer(alice, 0, address(0x77), uint256(1)), alice.address,
+                   make_error_code(Errc::code_execution_unsupported), "call to 0xaa"});
+  auto create = transfer(alice, 0, carol, uint256(0));
+  create.to.reset();
+  create.gas_limit = 100'000;
+  ASSERT_TRUE(types::sign_transaction(create, alice.secret).has_value());
+  cases.push_back({create, alice.address, make_error_code(Errc::code_execution_unsupported),
+                   "contract creation"});
+  auto big = transfer(alice, 0, carol, uint256(1));
+  big.gas_limit = env.gas_limit + 1;
+  ASSERT_TRUE(types::sign_transaction(big, alice.secret).has_value());
+  cases.push_back({big, alice.address, make_error_code(Errc::exceeds_block_gas_limit),
+                   "exceeds block gas limit"});
+  cases.push_back({transfer(alice, 0, carol, uint256(1)), address(0x78),
+                   make_error_code(Errc::sender_not_eoa), "sender not an eoa"});
+  auto other_chain = transfer(alice, 0, carol, uint256(1));
+  other_chain.chain_id = k_chain_id + 1;
+  ASSERT_TRUE(types::sign_transaction(other_chain, alice.secret).has_value());
+  cases.push_back({other_chain, alice.address, make_error_code(types::Errc::wrong_chain_id), ""});
+  for (const Refusal& c : cases) {
+    state::BlockState s(parent);
+    auto r = apply_transaction(s, config, env, c.txn, c.sender, env.gas_limit, nullptr);
+    ASSERT_FALSE(r.has_value()) << c.message;
+    EXPECT_EQ(r.error().code(), c.code) << r.error().message();
+    EXPECT_NE(r.error().message().find(c.message), std::string::npos) << r.error().message();
+    auto diff = s.diff();
+    ASSERT_TRUE(diff.has_value());
+    EXPECT_TRUE(diff->accounts.empty()) << c.message;
+  }
+  // Once the nonce has moved on, the old nonce is too low.
+  state::BlockState s(parent);
+  ASSERT_TRUE(apply_transaction(s, config, env, transfer(alice, 0, carol, uint256(1)),
+                                alice.address, env.gas_limit, nullptr));
+  auto again = apply_transaction(s, config, env, transfer(alice, 0, carol, uint256(1)),
+                                 alice.address, env.gas_limit, nullptr);
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code(), make_error_code(Errc::nonce_too_low));
+  EXPECT_NE(again.error().message().find("nonce too low: next nonce 1, tx nonce 0"),
+            std::string::npos);
+  // Less gas left in the block than the transaction asks for.
+  auto full = apply_transaction(s, config, env, transfer(alice, 1, carol, uint256(1)),
+                                alice.address, 29'999, nullptr);
+  ASSERT_FALSE(full.has_value());
+  EXPECT_EQ(full.error().code(), make_error_code(Errc::block_gas_exhausted));
+}
+
+TEST_F(ExecutorTest, ZeroValueTransferToANewAddressCreatesNoAccount) {
+  state::BlockState s(parent);
+  env.base_fee = uint256{};
+  const auto txn = transfer(alice, 0, carol, uint256{}, uint256{}, uint256{});
+  ASSERT_TRUE(apply_transaction(s, config, env, txn, alice.address, env.gas_limit, nullptr));
+  auto diff = s.diff();
+  ASSERT_TRUE(diff.has_value());
+  ASSERT_EQ(diff->accounts.size(), 1u);  // only the sender's nonce
+  EXPECT_EQ(diff->accounts[0].address, alice.address);
+}
+
+// An EVM stand-in with fixed behaviour, to check the executor's side of the contract.
+class FixedEvm final : public Evm {
+ public:
+  MessageResult result;
+  Message seen;
+  Result<MessageResult> execute(state::BlockState& state, const BlockEnv&,
+                                const Message& message) override {
+    seen = message;
+    if (result.success) {
+      ROLLUP_TRY_VOID(state.sub_balance(message.caller, message.value));
+      ROLLUP_TRY_VOID(state.add_balance(*message.to, message.value));
+    }
+    return result;
+  }
+};
+
+TEST_F(ExecutorTest, CodeRunsThroughTheEvmWithRefundCapAndFees) {
+  types::Account contract;
+  contract.code_hash = crypto::keccak256(Bytes{0x00});
+  parent.map[carol] = contract;
+  FixedEvm evm;
+  evm.result.success = true;
+  evm.result.gas_left = 30'000 - 21'000 - 5'000;  // 5,000 gas of execution
+  evm.result.gas_refund = 10'000;                 // capped at 26,000 / 5 = 5,200
+  evm.result.logs.push_back({carol, {Hash{}}, Bytes{1, 2}});
+  state::BlockState s(parent);
+  const uint256 before = total(s);
+  const auto txn = transfer(alice, 0, carol, k_ether);
+  auto applied = apply_transaction(s, config, env, txn, alice.address, env.gas_limit, &evm);
+  ASSERT_TRUE(applied.has_value()) << applied.error().message();
+  EXPECT_EQ(evm.seen.gas, 9'000u);
+  EXPECT_EQ(evm.seen.gas_price, 7 * k_gwei);
+  EXPECT_EQ(applied->gas_used, 26'000u - 5'200u);
+  EXPECT_EQ(applied->logs.size(), 1u);
+  EXPECT_EQ(balance(s, config.base_fee_vault), uint256(20'800) * 5 * k_gwei);
+  EXPECT_EQ(total(s), before);
+
+  // A failed execution still pays for its gas and bumps the nonce, but moves no value.
+  evm.result.success = false;
+  evm.result.gas_refund = 0;
+  evm.result.logs.clear();
+  state::BlockState failed(parent);
+  auto reverted = apply_transaction(failed, config, env, txn, alice.address, env.gas_limit, &evm);
+  ASSERT_TRUE(reverted.has_value());
+  EXPECT_FALSE(reverted->success);
+  EXPECT_EQ(balance(failed, carol), uint256{});
+  EXPECT_EQ((**failed.account(alice.address)).nonce, 1u);
+}
+
+TEST(BaseFee, FollowsEip1559) {
+  ChainConfig config;
+  types::Header parent;
+  parent.gas_limit = 30'000'000;
+  parent.base_fee_per_gas = uint256(1'000'000'000);
+  parent.gas_used = 15'000'000;  // at target
+  EXPECT_EQ(next_base_fee(parent, config), uint256(1'000'000'000));
+  parent.gas_used = 30'000'000;  // full: +12.5%
+  EXPECT_EQ(next_base_fee(parent, config), uint256(1'125'000'000));
+  parent.gas_used = 0;  // empty: -12.5%
+  EXPECT_EQ(next_base_fee(parent, config), uint256(875'000'000));
+  parent.base_fee_per_gas = uint256(7);
+  parent.gas_used = 15'000'001;  // the rise is at least 1 wei
+  EXPECT_EQ(next_base_fee(parent, config), uint256(8));
+  config.elasticity_multiplier = 6;
+  config.base_fee_change_denominator = 50;
+  parent.base_fee_per_gas = uint256(1'000'000'000);
+  parent.gas_used = 30'000'000;  // six times the target of 5M: up (30M - 5M) / 5M / 50 = 10%
+  EXPECT_EQ(next_base_fee(parent, config), uint256(1'100'000'000));
+}
+
+TEST_F(ExecutorTest, BlockBuilderKeepsIncludedTransactionsAndSkipsRefusedOnes) {
+  BlockBuilder builder(parent, config, env, nullptr);
+  ASSERT_TRUE(builder.add(transfer(alice, 0, carol, k_ether), alice.address));
+  ASSERT_FALSE(builder.add(transfer(alice, 5, carol, k_ether), alice.address));  // gap
+  ASSERT_TRUE(builder.add(transfer(bob, 0, carol, k_ether), bob.address));
+  ASSERT_TRUE(builder.add(transfer(alice, 1, bob.address, k_ether), alice.address));
+  EXPECT_EQ(builder.size(), 3u);
+  EXPECT_EQ(builder.gas_used(), 63'000u);
+  auto block = builder.finish();
+  ASSERT_TRUE(block.has_value());
+  ASSERT_EQ(block->receipts.size(), 3u);
+  EXPECT_EQ(block->receipts[0].cumulative_gas_used, 21'000u);
+  EXPECT_EQ(block->receipts[2].cumulative_gas_used, 63'000u);
+  std::vector<Bytes> encoded;
+  for (const auto& t : block->transactions) encoded.push_back(types::encode_transaction(t));
+  EXPECT_EQ(block->transactions_root, trie::ordered_trie_root(encoded));
+  encoded.clear();
+  for (const auto& r : block->receipts) encoded.push_back(types::encode_receipt(r));
+  EXPECT_EQ(block->receipts_root, trie::ordered_trie_root(encoded));
+  // alice, bob, carol, the fee recipient and the vault changed.
+  EXPECT_EQ(block->diff.accounts.size(), 5u);
+
+  types::Header parent_header;
+  parent_header.number = 0;
+  parent_header.base_fee_per_gas = env.base_fee;
+  Hash root;
+  root.bytes[0] = 1;
+  const types::Header h = make_header(parent_header, env, *block, root, Bytes{0x01});
+  EXPECT_EQ(h.parent_hash, types::header_hash(parent_header));
+  EXPECT_EQ(h.gas_used, 63'000u);
+  EXPECT_EQ(h.state_root, root);
+  EXPECT_EQ(h.base_fee_per_gas, env.base_fee);
+  EXPECT_EQ(h.beneficiary, env.fee_recipient);
+  EXPECT_EQ(h.withdrawals_root, types::k_empty_root_hash);
+  EXPECT_EQ(h.blob_gas_used, 0u);
+}
+
+}  // namespace
+}  // namespace rollup::execution
