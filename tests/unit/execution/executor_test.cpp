@@ -2,71 +2,31 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include "rollup/crypto/keccak.hpp"
 #include "rollup/crypto/secp256k1.hpp"
 #include "rollup/execution/errors.hpp"
 #include "rollup/trie/trie.hpp"
 #include "rollup/types/account.hpp"
+#include "support/chain.hpp"
 
 namespace rollup::execution {
 namespace {
 
+using testing::k_ether;
+using testing::k_gwei;
+using testing::Key;
+using testing::make_key;
+
 constexpr std::uint64_t k_chain_id = 901;
-const uint256 k_gwei(1'000'000'000);
-const uint256 k_ether = k_gwei * k_gwei;
-
-// The parent state: accounts only (transfers never read storage or code bodies).
-class Accounts final : public state::StateView {
- public:
-  std::map<Address, types::Account> map;
-  Result<std::optional<types::Account>> account(const Address& a) const override {
-    const auto it = map.find(a);
-    if (it == map.end()) return std::optional<types::Account>{};
-    return std::optional<types::Account>{it->second};
-  }
-  Result<uint256> storage(const Address&, const Hash&) const override { return uint256{}; }
-  Result<Bytes> code(const Hash&) const override { return Bytes{}; }
-};
-
-struct Key {
-  crypto::SecretKey secret;
-  Address address;
-};
-
-Key make_key(std::uint8_t seed) {
-  Bytes raw(32, 0);
-  raw[31] = seed;
-  raw[0] = 0x42;
-  auto secret = crypto::SecretKey::from_bytes(raw);
-  EXPECT_TRUE(secret.has_value());
-  auto pub = crypto::public_key(*secret);
-  EXPECT_TRUE(pub.has_value());
-  return {*secret, crypto::address_of(*pub)};
-}
 
 Address address(std::uint8_t last) {
-  Address a;
-  a.bytes[0] = 0xaa;
-  a.bytes[19] = last;
-  return a;
+  return testing::plain_address(last);
 }
 
 types::Transaction transfer(const Key& from, std::uint64_t nonce, const Address& to,
                             const uint256& value, const uint256& max_fee = 10 * k_gwei,
                             const uint256& tip = 2 * k_gwei) {
-  types::Transaction t;
-  t.type = types::TxType::dynamic_fee;
-  t.chain_id = k_chain_id;
-  t.nonce = nonce;
-  t.max_fee_per_gas = max_fee;
-  t.max_priority_fee_per_gas = tip;
-  t.gas_limit = 30'000;
-  t.to = to;
-  t.value = value;
-  EXPECT_TRUE(types::sign_transaction(t, from.secret).has_value());
-  return t;
+  return testing::transfer(from, k_chain_id, nonce, to, value, max_fee, tip);
 }
 
 class ExecutorTest : public ::testing::Test {
@@ -101,7 +61,7 @@ class ExecutorTest : public ::testing::Test {
 
   ChainConfig config;
   BlockEnv env;
-  Accounts parent;
+  testing::AccountsState parent;
   Key alice = make_key(1);
   Key bob = make_key(2);
   Address carol = address(0x03);

@@ -1,0 +1,173 @@
+#pragma once
+// The transaction pool: signed transactions waiting for a block.
+//
+// Per sender, transactions are kept by nonce. Those that follow the sender's state nonce without a
+// gap are pending (executable now, in that order); the rest are queued until the gap fills. A
+// transaction with the nonce of one already held replaces it only when it raises both fee fields
+// by the configured bump (10%, as geth). Every change of the head re-checks the senders whose
+// accounts the block touched: transactions now below the nonce are dropped (included, or replaced
+// on chain), those the balance no longer covers are dropped, and what follows a new gap is queued.
+//
+// Validation goes through a StateView of the head only; the pool never writes state. Senders are
+// recovered before add() (in parallel, by the caller: recovery is the expensive part of intake),
+// so a transaction's sender is computed once in its life.
+//
+// Errors carry geth's messages, which wallets match on: reasons shared with block execution use
+// execution::Errc (nonce too low, insufficient funds, exceeds block gas limit), the pool's own use
+// txpool::Errc.
+//
+// Thread-safety: all members may be called from any thread; one mutex guards the pool.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "rollup/base/bytes.hpp"
+#include "rollup/base/error.hpp"
+#include "rollup/base/uint256.hpp"
+#include "rollup/execution/executor.hpp"
+#include "rollup/state/state.hpp"
+#include "rollup/types/transaction.hpp"
+
+namespace rollup::txpool {
+
+enum class Errc {
+  ok = 0,
+  already_known,            // the same transaction is already in the pool
+  replacement_underpriced,  // same sender and nonce, but fees not raised by the bump
+  underpriced,              // tip below the pool's minimum, or cheaper than all of a full pool
+  oversized_data,           // encoded transaction above the size limit
+  pool_full,                // no room and nothing cheaper to evict
+  account_limit,            // the sender already has the most queued transactions allowed
+};
+
+}  // namespace rollup::txpool
+ROLLUP_DECLARE_ERRC(rollup::txpool, Errc);
+
+namespace rollup::txpool {
+
+// geth's defaults (core/txpool/legacypool).
+struct Config {
+  std::size_t global_slots = 5120;  // pending transactions in all
+  std::size_t global_queue = 1024;  // queued transactions in all
+  std::size_t account_queue = 64;   // queued transactions per sender
+  unsigned price_bump_percent = 10;
+  std::size_t max_tx_size = 128 * 1024;
+  uint256 min_tip = uint256(1);  // wei per gas
+};
+
+// A transaction as the pool holds it, with what it cost to learn once.
+struct PoolTx {
+  types::Transaction txn;
+  Address sender;
+  Hash hash;
+  Bytes encoded;          // the EIP-2718 envelope (journal, raw RPC answers, size limit)
+  uint256 cost;           // gas_limit * max_fee + value: what the balance must cover
+  std::uint64_t seq = 0;  // arrival order, the tie-break among equal fees
+};
+using TxPtr = std::shared_ptr<const PoolTx>;
+
+// What validation needs to know about the chain's head.
+struct Head {
+  std::shared_ptr<const state::StateView> state;  // the state after the head block
+  uint256 base_fee;                               // of the next block
+  std::uint64_t gas_limit = 0;                    // of the next block
+};
+
+struct Status {
+  std::size_t pending = 0;
+  std::size_t queued = 0;
+};
+
+class Pool {
+ public:
+  // `code_supported`: whether blocks can run contract code; until they can, transactions that
+  // would need it are refused here, at the door, with a clear reason.
+  Pool(Config config, execution::ChainConfig chain, Head head, bool code_supported);
+
+  // Validates and inserts a transaction whose sender has been recovered. Returns its hash.
+  [[nodiscard]] Result<Hash> add(types::Transaction txn, const Address& sender);
+
+  // Moves to a new head: `changed` lists the accounts the new blocks touched (their state diff),
+  // the only senders whose transactions can have become stale or unaffordable.
+  [[nodiscard]] Result<void> set_head(Head head, std::span<const Address> changed);
+
+  [[nodiscard]] Status status() const;
+  [[nodiscard]] TxPtr get(const Hash& hash) const;
+  // The next nonce counting the sender's pending transactions (eth_getTransactionCount "pending").
+  [[nodiscard]] Result<std::uint64_t> pending_nonce(const Address& sender) const;
+  // Pending and queued transactions, per sender in nonce order (block building, txpool_content).
+  [[nodiscard]] std::vector<std::vector<TxPtr>> pending() const;
+  [[nodiscard]] std::vector<std::vector<TxPtr>> queued() const;
+  // Every transaction held, in arrival order (the journal rewrite).
+  [[nodiscard]] std::vector<TxPtr> all() const;
+
+ private:
+  struct Account {
+    std::uint64_t nonce = 0;  // the state nonce at the head
+    uint256 balance;
+    std::map<std::uint64_t, TxPtr> txs;  // by nonce
+    std::size_t pending = 0;             // the first `pending` entries of txs are executable
+  };
+  // Cheapest first: the eviction order of a full pool.
+  struct Cheaper {
+    bool operator()(const PoolTx* a, const PoolTx* b) const noexcept;
+  };
+
+  Result<Account*> account_for(const Address& sender);
+  void recount(Account& account);
+  void insert(Account& account, TxPtr tx);
+  void remove(Account& account, std::map<std::uint64_t, TxPtr>::iterator it);
+  void drop_empty(const Address& sender);
+  bool evict_cheapest_except(const Address& sender, const PoolTx& incoming);
+
+  const Config m_config;
+  const execution::ChainConfig m_chain;
+  const bool m_code_supported;
+  mutable std::mutex m_mutex;
+  Head m_head;
+  std::unordered_map<Address, Account> m_accounts;
+  std::unordered_map<Hash, TxPtr> m_by_hash;
+  std::set<const PoolTx*, Cheaper> m_by_price;
+  std::size_t m_pending = 0;  // the rest of m_by_hash is queued
+  std::uint64_t m_seq = 0;
+};
+
+// The order in which a block takes pending transactions: at every step the sender whose next
+// transaction pays the highest effective tip (min(tip, max_fee - base_fee)) at this block's base
+// fee, so one sender's transactions always go in nonce order. Transactions whose max fee is below
+// the base fee wait for a later block.
+class BestTransactions {
+ public:
+  BestTransactions(std::vector<std::vector<TxPtr>> pending, const uint256& base_fee);
+  // The next transaction to try, or null when none is left.
+  [[nodiscard]] TxPtr next();
+  // After the last transaction returned could not be included: skip the rest of its sender,
+  // whose later nonces cannot run without it.
+  void skip_sender();
+
+ private:
+  struct Entry {
+    uint256 tip;
+    std::uint64_t seq;
+    std::size_t sender;  // index into m_queues
+  };
+  struct Lower {
+    bool operator()(const Entry& a, const Entry& b) const noexcept;
+  };
+  void push_head(std::size_t sender);
+
+  std::vector<std::vector<TxPtr>> m_queues;
+  std::vector<std::size_t> m_next;  // per sender: index of its next transaction
+  std::vector<Entry> m_heap;
+  uint256 m_base_fee;
+  std::optional<std::size_t> m_last;
+};
+
+}  // namespace rollup::txpool

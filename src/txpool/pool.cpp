@@ -1,0 +1,306 @@
+#include "rollup/txpool/pool.hpp"
+
+#include <algorithm>
+
+#include "rollup/base/assert.hpp"
+#include "rollup/base/hex.hpp"
+#include "rollup/crypto/keccak.hpp"
+#include "rollup/execution/errors.hpp"
+#include "rollup/types/account.hpp"
+
+namespace rollup::txpool {
+
+bool Pool::Cheaper::operator()(const PoolTx* a, const PoolTx* b) const noexcept {
+  if (a->txn.max_fee_per_gas != b->txn.max_fee_per_gas) {
+    return a->txn.max_fee_per_gas < b->txn.max_fee_per_gas;
+  }
+  if (a->txn.max_priority_fee_per_gas != b->txn.max_priority_fee_per_gas) {
+    return a->txn.max_priority_fee_per_gas < b->txn.max_priority_fee_per_gas;
+  }
+  // Among equal fees the latest arrival goes first, so a flood cannot push out older senders.
+  return a->seq > b->seq;
+}
+
+Pool::Pool(Config config, execution::ChainConfig chain, Head head, bool code_supported)
+    : m_config(std::move(config)),
+      m_chain(chain),
+      m_code_supported(code_supported),
+      m_head(std::move(head)) {
+  ROLLUP_ASSERT(m_head.state != nullptr);
+}
+
+namespace {
+
+// Both fee fields raised by at least `percent` over the transaction replaced.
+bool bumps(const types::Transaction& next, const types::Transaction& old, unsigned percent) {
+  const uint256 factor(100 + percent);
+  const uint256 hundred(100);
+  return next.max_fee_per_gas * hundred >= old.max_fee_per_gas * factor &&
+         next.max_priority_fee_per_gas * hundred >= old.max_priority_fee_per_gas * factor;
+}
+
+// Strictly higher fees: the condition to push another transaction out of a full pool.
+bool pays_more(const types::Transaction& a, const types::Transaction& b) {
+  if (a.max_fee_per_gas != b.max_fee_per_gas) return a.max_fee_per_gas > b.max_fee_per_gas;
+  return a.max_priority_fee_per_gas > b.max_priority_fee_per_gas;
+}
+
+}  // namespace
+
+Result<Hash> Pool::add(types::Transaction txn, const Address& sender) {
+  auto tx = std::make_shared<PoolTx>();
+  tx->encoded = types::encode_transaction(txn);
+  if (tx->encoded.size() > m_config.max_tx_size) {
+    return fail(Errc::oversized_data, "transaction size " + std::to_string(tx->encoded.size()) +
+                                          ", limit " + std::to_string(m_config.max_tx_size));
+  }
+  tx->hash = crypto::keccak256(tx->encoded);
+  ROLLUP_TRY_VOID(types::check_transaction(txn, m_chain.chain_id));
+  if (txn.max_priority_fee_per_gas < m_config.min_tip) {
+    return fail(Errc::underpriced, "tip " + to_string(txn.max_priority_fee_per_gas) +
+                                       " wei, minimum " + to_string(m_config.min_tip));
+  }
+  // check_transaction rules out an overflow of gas * max fee, not of the sum with the value.
+  const bool cost_overflow =
+      add_overflow(uint256(txn.gas_limit) * txn.max_fee_per_gas, txn.value, tx->cost);
+  tx->sender = sender;
+  tx->txn = std::move(txn);
+  const types::Transaction& t = tx->txn;
+
+  std::lock_guard lock(m_mutex);
+  if (m_by_hash.contains(tx->hash)) return fail(Errc::already_known);
+  if (t.gas_limit > m_head.gas_limit) {
+    return fail(execution::Errc::exceeds_block_gas_limit, "gas " + std::to_string(t.gas_limit) +
+                                                              ", block gas limit " +
+                                                              std::to_string(m_head.gas_limit));
+  }
+  if (!m_code_supported) {
+    bool code = t.is_create();
+    if (!code) {
+      ROLLUP_TRY(std::optional<types::Account> target, m_head.state->account(*t.to));
+      code = target && target->code_hash != types::k_empty_code_hash;
+    }
+    if (code) {
+      return fail(execution::Errc::code_execution_unsupported,
+                  t.is_create() ? "contract creation" : "call to " + hex::encode(t.to->view()));
+    }
+  }
+  // The sender's account: held already, or read from the head (kept only if the add succeeds).
+  auto held = m_accounts.find(sender);
+  Account fresh;
+  if (held == m_accounts.end()) {
+    ROLLUP_TRY(std::optional<types::Account> state, m_head.state->account(sender));
+    if (state) {
+      fresh.nonce = state->nonce;
+      fresh.balance = state->balance;
+    }
+  }
+  Account& account = held != m_accounts.end() ? held->second : fresh;
+  if (t.nonce < account.nonce) {
+    return fail(execution::Errc::nonce_too_low, "next nonce " + std::to_string(account.nonce) +
+                                                    ", tx nonce " + std::to_string(t.nonce));
+  }
+  if (cost_overflow || account.balance < tx->cost) {
+    return fail(execution::Errc::insufficient_funds,
+                "balance " + to_string(account.balance) + ", tx cost " +
+                    (cost_overflow ? "more than 2^256" : to_string(tx->cost)) + ", overshot " +
+                    (cost_overflow ? "more than 2^256" : to_string(tx->cost - account.balance)));
+  }
+  const auto same_nonce = account.txs.find(t.nonce);
+  if (same_nonce != account.txs.end()) {
+    if (!bumps(t, same_nonce->second->txn, m_config.price_bump_percent)) {
+      return fail(Errc::replacement_underpriced);
+    }
+    remove(account, same_nonce);
+  } else {
+    const bool gapped = t.nonce > account.nonce + account.pending;
+    if (gapped && account.txs.size() - account.pending >= m_config.account_queue) {
+      return fail(Errc::account_limit, "sender " + hex::encode(sender.view()) + " has " +
+                                           std::to_string(m_config.account_queue) +
+                                           " queued transactions");
+    }
+    if (m_by_hash.size() >= m_config.global_slots + m_config.global_queue &&
+        !evict_cheapest_except(sender, *tx)) {
+      return fail(Errc::pool_full);
+    }
+  }
+  tx->seq = m_seq++;
+  if (held == m_accounts.end()) {
+    held = m_accounts.emplace(sender, std::move(fresh)).first;
+  }
+  const Hash hash = tx->hash;
+  insert(held->second, std::move(tx));
+  return hash;
+}
+
+void Pool::recount(Account& account) {
+  std::size_t run = 0;
+  for (auto it = account.txs.find(account.nonce);
+       it != account.txs.end() && it->first == account.nonce + run; ++it) {
+    ++run;
+  }
+  m_pending = m_pending - account.pending + run;
+  account.pending = run;
+}
+
+void Pool::insert(Account& account, TxPtr tx) {
+  const PoolTx* raw = tx.get();
+  m_by_hash.emplace(raw->hash, tx);
+  m_by_price.insert(raw);
+  account.txs.emplace(raw->txn.nonce, std::move(tx));
+  recount(account);
+}
+
+void Pool::remove(Account& account, std::map<std::uint64_t, TxPtr>::iterator it) {
+  m_by_price.erase(it->second.get());
+  m_by_hash.erase(it->second->hash);
+  account.txs.erase(it);
+  recount(account);
+}
+
+void Pool::drop_empty(const Address& sender) {
+  const auto it = m_accounts.find(sender);
+  if (it != m_accounts.end() && it->second.txs.empty()) m_accounts.erase(it);
+}
+
+bool Pool::evict_cheapest_except(const Address& sender, const PoolTx& incoming) {
+  for (const PoolTx* victim : m_by_price) {
+    // Cheapest first: once a transaction pays as much as the incoming one, so do all after it.
+    if (!pays_more(incoming.txn, victim->txn)) return false;
+    // A sender's own transactions are never evicted for it: that could open a gap before the
+    // very transaction being added.
+    if (victim->sender == sender) continue;
+    const Address owner = victim->sender;
+    Account& account = m_accounts.at(owner);
+    remove(account, account.txs.find(victim->txn.nonce));
+    drop_empty(owner);
+    return true;
+  }
+  return false;
+}
+
+Result<void> Pool::set_head(Head head, std::span<const Address> changed) {
+  std::lock_guard lock(m_mutex);
+  m_head = std::move(head);
+  for (const Address& address : changed) {
+    const auto held = m_accounts.find(address);
+    if (held == m_accounts.end()) continue;
+    Account& account = held->second;
+    ROLLUP_TRY(std::optional<types::Account> state, m_head.state->account(address));
+    account.nonce = state ? state->nonce : 0;
+    account.balance = state ? state->balance : uint256{};
+    // Below the nonce: included in a block (or replaced by one that was).
+    while (!account.txs.empty() && account.txs.begin()->first < account.nonce) {
+      remove(account, account.txs.begin());
+    }
+    // No longer affordable; what follows it is queued behind the gap until it is filled again.
+    for (auto it = account.txs.begin(); it != account.txs.end();) {
+      auto next = std::next(it);
+      if (it->second->cost > account.balance) remove(account, it);
+      it = next;
+    }
+    recount(account);
+    drop_empty(address);
+  }
+  return {};
+}
+
+Status Pool::status() const {
+  std::lock_guard lock(m_mutex);
+  return {m_pending, m_by_hash.size() - m_pending};
+}
+
+TxPtr Pool::get(const Hash& hash) const {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_by_hash.find(hash);
+  return it == m_by_hash.end() ? nullptr : it->second;
+}
+
+Result<std::uint64_t> Pool::pending_nonce(const Address& sender) const {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_accounts.find(sender);
+  if (it != m_accounts.end()) return it->second.nonce + it->second.pending;
+  ROLLUP_TRY(std::optional<types::Account> state, m_head.state->account(sender));
+  return state ? state->nonce : 0;
+}
+
+std::vector<std::vector<TxPtr>> Pool::pending() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<std::vector<TxPtr>> out;
+  for (const auto& [sender, account] : m_accounts) {
+    if (account.pending == 0) continue;
+    auto& list = out.emplace_back();
+    auto it = account.txs.begin();
+    for (std::size_t i = 0; i < account.pending; ++i, ++it) list.push_back(it->second);
+  }
+  return out;
+}
+
+std::vector<std::vector<TxPtr>> Pool::queued() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<std::vector<TxPtr>> out;
+  for (const auto& [sender, account] : m_accounts) {
+    if (account.txs.size() == account.pending) continue;
+    auto& list = out.emplace_back();
+    auto it = std::next(account.txs.begin(), static_cast<std::ptrdiff_t>(account.pending));
+    for (; it != account.txs.end(); ++it) list.push_back(it->second);
+  }
+  return out;
+}
+
+std::vector<TxPtr> Pool::all() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<TxPtr> out;
+  out.reserve(m_by_hash.size());
+  for (const auto& [hash, tx] : m_by_hash) out.push_back(tx);
+  std::ranges::sort(out, [](const TxPtr& a, const TxPtr& b) { return a->seq < b->seq; });
+  return out;
+}
+
+// --- BestTransactions -----------------------------------------------------------------------
+
+bool BestTransactions::Lower::operator()(const Entry& a, const Entry& b) const noexcept {
+  if (a.tip != b.tip) return a.tip < b.tip;
+  return a.seq > b.seq;  // equal tips: first come, first served
+}
+
+BestTransactions::BestTransactions(std::vector<std::vector<TxPtr>> pending, const uint256& base_fee)
+    : m_queues(std::move(pending)), m_next(m_queues.size(), 0), m_base_fee(base_fee) {
+  for (std::size_t s = 0; s < m_queues.size(); ++s) push_head(s);
+}
+
+void BestTransactions::push_head(std::size_t sender) {
+  const auto& queue = m_queues[sender];
+  if (m_next[sender] >= queue.size()) return;
+  const types::Transaction& t = queue[m_next[sender]]->txn;
+  // Not includable at this base fee; nor, then, anything after it from the same sender.
+  if (t.max_fee_per_gas < m_base_fee) return;
+  const uint256 tip = std::min(t.max_priority_fee_per_gas, t.max_fee_per_gas - m_base_fee);
+  m_heap.push_back({tip, queue[m_next[sender]]->seq, sender});
+  std::ranges::push_heap(m_heap, Lower{});
+}
+
+TxPtr BestTransactions::next() {
+  if (m_heap.empty()) {
+    m_last.reset();
+    return nullptr;
+  }
+  std::ranges::pop_heap(m_heap, Lower{});
+  const std::size_t sender = m_heap.back().sender;
+  m_heap.pop_back();
+  TxPtr tx = m_queues[sender][m_next[sender]++];
+  m_last = sender;
+  push_head(sender);
+  return tx;
+}
+
+void BestTransactions::skip_sender() {
+  if (!m_last) return;
+  const std::size_t sender = *m_last;
+  m_next[sender] = m_queues[sender].size();
+  std::erase_if(m_heap, [&](const Entry& e) { return e.sender == sender; });
+  std::ranges::make_heap(m_heap, Lower{});
+  m_last.reset();
+}
+
+}  // namespace rollup::txpool
