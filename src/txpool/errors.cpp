@@ -15,6 +15,7 @@ std::string_view describe(Errc e) noexcept {
     case Errc::oversized_data: return "oversized data";
     case Errc::pool_full: return "txpool is full";
     case Errc::account_limit: return "account limit exceeded";
+    case Errc::journal_io: return "transaction journal I/O failed";
   }
   return "unknown txpool error";
 }

@@ -1,6 +1,8 @@
 #include "rollup/txpool/pool.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
@@ -129,8 +131,37 @@ Result<Hash> Pool::add(types::Transaction txn, const Address& sender) {
     held = m_accounts.emplace(sender, std::move(fresh)).first;
   }
   const Hash hash = tx->hash;
+  const TxPtr kept = tx;
   insert(held->second, std::move(tx));
+  if (m_journal != nullptr) {
+    // Not acknowledged unless journaled: take it back out when the write fails.
+    if (auto written = m_journal->append(kept->encoded); !written) {
+      Account& owner = held->second;
+      remove(owner, owner.txs.find(kept->txn.nonce));
+      drop_empty(sender);
+      return std::unexpected(written.error());
+    }
+  }
   return hash;
+}
+
+void Pool::set_journal(Journal* journal) {
+  std::lock_guard lock(m_mutex);
+  m_journal = journal;
+}
+
+Result<void> Pool::compact_journal() {
+  // Rewrites cost a pass over the pool; doing one only when dead records outnumber live ones (plus
+  // a margin) keeps the file within about twice the pool while rewriting rarely.
+  if (m_journal == nullptr || m_journal->records() <= 2 * m_by_hash.size() + 1024) return {};
+  std::vector<const PoolTx*> live;
+  live.reserve(m_by_hash.size());
+  for (const auto& [hash, tx] : m_by_hash) live.push_back(tx.get());
+  std::ranges::sort(live, [](const PoolTx* a, const PoolTx* b) { return a->seq < b->seq; });
+  std::vector<Bytes> envelopes;
+  envelopes.reserve(live.size());
+  for (const PoolTx* tx : live) envelopes.push_back(tx->encoded);
+  return m_journal->rewrite(envelopes);
 }
 
 void Pool::recount(Account& account) {
@@ -202,7 +233,7 @@ Result<void> Pool::set_head(Head head, std::span<const Address> changed) {
     recount(account);
     drop_empty(address);
   }
-  return {};
+  return compact_journal();
 }
 
 Status Pool::status() const {
@@ -255,6 +286,54 @@ std::vector<TxPtr> Pool::all() const {
   for (const auto& [hash, tx] : m_by_hash) out.push_back(tx);
   std::ranges::sort(out, [](const TxPtr& a, const TxPtr& b) { return a->seq < b->seq; });
   return out;
+}
+
+std::vector<Result<Address>> recover_senders(std::span<const types::Transaction> txns,
+                                             std::size_t threads) {
+  std::vector<Result<Address>> out(txns.size(), Address{});
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    // Small chunks keep the threads busy to the end even when recoveries vary in cost.
+    constexpr std::size_t k_chunk = 64;
+    for (std::size_t start = next.fetch_add(k_chunk); start < txns.size();
+         start = next.fetch_add(k_chunk)) {
+      const std::size_t end = std::min(txns.size(), start + k_chunk);
+      for (std::size_t i = start; i < end; ++i) out[i] = types::recover_sender(txns[i]);
+    }
+  };
+  const std::size_t helpers = std::min(threads, txns.size() / 64 + 1);
+  std::vector<std::jthread> pool;
+  for (std::size_t i = 1; i < helpers; ++i) pool.emplace_back(work);
+  work();
+  return out;
+}
+
+Restored restore(Pool& pool, std::span<const Bytes> envelopes, std::size_t threads) {
+  Restored restored;
+  std::vector<types::Transaction> txns;
+  txns.reserve(envelopes.size());
+  for (const Bytes& e : envelopes) {
+    auto txn = types::decode_transaction(e);
+    if (!txn) {
+      ++restored.undecodable;
+      continue;
+    }
+    txns.push_back(std::move(*txn));
+  }
+  const auto senders = recover_senders(txns, threads);
+  // In journal order, so a sender's nonces arrive in the order they were first accepted.
+  for (std::size_t i = 0; i < txns.size(); ++i) {
+    if (!senders[i]) {
+      ++restored.undecodable;
+      continue;
+    }
+    if (pool.add(std::move(txns[i]), *senders[i])) {
+      ++restored.accepted;
+    } else {
+      ++restored.refused;
+    }
+  }
+  return restored;
 }
 
 // --- BestTransactions -----------------------------------------------------------------------

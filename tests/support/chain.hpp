@@ -13,6 +13,8 @@
 
 namespace rollup::testing {
 
+// The chain id every test chain uses.
+inline constexpr std::uint64_t k_chain_id = 901;
 inline const uint256 k_gwei(1'000'000'000);
 inline const uint256 k_ether = k_gwei * k_gwei;
 

@@ -33,6 +33,7 @@
 #include "rollup/base/uint256.hpp"
 #include "rollup/execution/executor.hpp"
 #include "rollup/state/state.hpp"
+#include "rollup/txpool/journal.hpp"
 #include "rollup/types/transaction.hpp"
 
 namespace rollup::txpool {
@@ -45,6 +46,7 @@ enum class Errc {
   oversized_data,           // encoded transaction above the size limit
   pool_full,                // no room and nothing cheaper to evict
   account_limit,            // the sender already has the most queued transactions allowed
+  journal_io,               // the journal file could not be read or written
 };
 
 }  // namespace rollup::txpool
@@ -91,7 +93,13 @@ class Pool {
   // would need it are refused here, at the door, with a clear reason.
   Pool(Config config, execution::ChainConfig chain, Head head, bool code_supported);
 
-  // Validates and inserts a transaction whose sender has been recovered. Returns its hash.
+  // From now on every accepted transaction is appended to `journal` (which must outlive the pool)
+  // before add() returns, and the journal is rewritten when mostly dead. Attach it after
+  // restoring the journal's previous contents.
+  void set_journal(Journal* journal);
+
+  // Validates and inserts a transaction whose sender has been recovered. Returns its hash once
+  // the transaction is in the pool and, with a journal, in the journal.
   [[nodiscard]] Result<Hash> add(types::Transaction txn, const Address& sender);
 
   // Moves to a new head: `changed` lists the accounts the new blocks touched (their state diff),
@@ -127,10 +135,13 @@ class Pool {
   void drop_empty(const Address& sender);
   bool evict_cheapest_except(const Address& sender, const PoolTx& incoming);
 
+  Result<void> compact_journal();
+
   const Config m_config;
   const execution::ChainConfig m_chain;
   const bool m_code_supported;
   mutable std::mutex m_mutex;
+  Journal* m_journal = nullptr;
   Head m_head;
   std::unordered_map<Address, Account> m_accounts;
   std::unordered_map<Hash, TxPtr> m_by_hash;
@@ -138,6 +149,21 @@ class Pool {
   std::size_t m_pending = 0;  // the rest of m_by_hash is queued
   std::uint64_t m_seq = 0;
 };
+
+// Recovers the sender of every transaction, spread over `threads` threads (sender recovery is the
+// costly part of intake: one elliptic-curve recovery per transaction).
+[[nodiscard]] std::vector<Result<Address>> recover_senders(std::span<const types::Transaction> txns,
+                                                           std::size_t threads);
+
+// Re-adds the transactions of a journal to a pool (before the journal is attached to it).
+// Transactions that no longer apply (included meanwhile, replaced, now invalid) are counted, not
+// errors.
+struct Restored {
+  std::size_t accepted = 0;
+  std::size_t refused = 0;      // valid encodings the pool did not take back
+  std::size_t undecodable = 0;  // not a transaction, or no sender recovers
+};
+[[nodiscard]] Restored restore(Pool& pool, std::span<const Bytes> envelopes, std::size_t threads);
 
 // The order in which a block takes pending transactions: at every step the sender whose next
 // transaction pays the highest effective tip (min(tip, max_fee - base_fee)) at this block's base

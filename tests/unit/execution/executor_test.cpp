@@ -12,12 +12,8 @@
 namespace rollup::execution {
 namespace {
 
-using testing::k_ether;
-using testing::k_gwei;
-using testing::Key;
-using testing::make_key;
 
-constexpr std::uint64_t k_chain_id = 901;
+using namespace rollup::testing;
 
 Address address(std::uint8_t last) {
   return testing::plain_address(last);

@@ -10,25 +10,14 @@
 
 #include "rollup/base/assert.hpp"
 #include "rollup/crypto/keccak.hpp"
+#include "support/temp_dir.hpp"
 
 namespace rollup::storage {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "rollup-db-XXXXXX").string();
-    ROLLUP_ASSERT(::mkdtemp(templ.data()) != nullptr);
-    m_path = templ;
-  }
-  ~TempDir() { fs::remove_all(m_path); }
-  const fs::path& path() const { return m_path; }
-
- private:
-  fs::path m_path;
-};
+using testing::TempDir;
 
 Address addr(std::uint8_t n) {
   Address a;

@@ -9,12 +9,8 @@
 namespace rollup::txpool {
 namespace {
 
-using testing::k_ether;
-using testing::k_gwei;
-using testing::Key;
-using testing::make_key;
 
-constexpr std::uint64_t k_chain_id = 901;
+using namespace rollup::testing;
 
 class PoolTest : public ::testing::Test {
  protected:

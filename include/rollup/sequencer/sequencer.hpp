@@ -1,0 +1,102 @@
+#pragma once
+// The sequencer: takes the best pending transactions from the pool, executes them on top of the
+// head, seals the block and commits it, one block per tick.
+//
+// One writer: produce() is called from one thread at a time (the Loop's), which is the only code
+// that commits blocks. Readers use the database, whose committed blocks and heads they see whole.
+//
+// Timestamps are whole seconds, as in every Ethereum header, and blocks may come faster than one
+// per second, so a block's timestamp is max(wall clock, parent's timestamp): never earlier than its
+// parent, equal when several blocks fall in one second (docs/protocol.md).
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "rollup/base/bytes.hpp"
+#include "rollup/base/error.hpp"
+#include "rollup/execution/executor.hpp"
+#include "rollup/storage/database.hpp"
+#include "rollup/txpool/pool.hpp"
+
+namespace rollup::sequencer {
+
+struct Config {
+  std::chrono::milliseconds block_time{1000};
+  // Whether a tick with no transaction to include still makes a block.
+  bool empty_blocks = true;
+  Address fee_recipient;
+  // Gas limit of new blocks; 0 keeps the parent's (the genesis gas limit).
+  std::uint64_t gas_limit = 0;
+  Bytes extra_data;
+};
+
+// What a produced block was, for logs and metrics.
+struct Sealed {
+  types::Header header;
+  Hash hash;
+  std::size_t transactions = 0;
+  std::size_t skipped = 0;  // transactions tried and left out (no longer valid, or no room)
+  std::chrono::nanoseconds build_time{};   // selection and execution
+  std::chrono::nanoseconds commit_time{};  // state root and the synced database write
+};
+
+class Sequencer {
+ public:
+  // `db`, `pool` and `evm` (which may be null: no code execution) must outlive the sequencer.
+  Sequencer(storage::Database& db, txpool::Pool& pool, execution::ChainConfig chain, Config config,
+            execution::Evm* evm);
+
+  // Produces one block on top of the head with a timestamp of `now` (seconds) or the parent's,
+  // whichever is later. Returns nullopt when there was nothing to include and empty blocks are off.
+  // On an error nothing was committed and the head is unchanged.
+  [[nodiscard]] Result<std::optional<Sealed>> produce(std::uint64_t now);
+
+  // What the pool validates against, for the database's current head.
+  [[nodiscard]] static Result<txpool::Head> pool_head(const storage::Database& db,
+                                                      const execution::ChainConfig& chain,
+                                                      std::uint64_t gas_limit);
+
+  [[nodiscard]] const Config& config() const noexcept { return m_config; }
+
+ private:
+  storage::Database& m_db;
+  txpool::Pool& m_pool;
+  const execution::ChainConfig m_chain;
+  const Config m_config;
+  execution::Evm* m_evm;
+  std::vector<Address> m_unsynced;  // changed accounts the pool has not re-checked yet
+};
+
+// Calls produce() every block_time on its own thread, on a fixed schedule (a slow block shortens
+// the wait for the next rather than shifting every later block).
+class Loop {
+ public:
+  using OnSealed = std::function<void(const Sealed&)>;
+  using OnError = std::function<void(const Error&)>;
+  Loop(Sequencer& sequencer, OnSealed on_sealed, OnError on_error);
+  ~Loop();
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  void start();
+  // Finishes the block in progress, if any, and returns once the thread has ended.
+  void stop();
+
+ private:
+  void run(std::stop_token stop);
+
+  Sequencer& m_sequencer;
+  OnSealed m_on_sealed;
+  OnError m_on_error;
+  std::mutex m_mutex;
+  std::condition_variable_any m_wake;
+  std::jthread m_thread;
+};
+
+}  // namespace rollup::sequencer

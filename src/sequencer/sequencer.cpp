@@ -1,0 +1,138 @@
+#include "rollup/sequencer/sequencer.hpp"
+
+#include <algorithm>
+
+#include "rollup/base/hex.hpp"
+
+namespace rollup::sequencer {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Intrinsic gas of the cheapest transaction: with less left, no transaction can fit.
+constexpr std::uint64_t k_min_tx_gas = 21'000;
+
+Result<types::Header> head_header(const storage::Database& db) {
+  const storage::BlockRef head = db.heads().unsafe;
+  auto header = db.header(head.hash);
+  if (!header) return fail(std::move(header).error());
+  if (!header->has_value()) {
+    return fail(storage::Errc::corrupt_record,
+                "header of head block " + std::to_string(head.number) + " missing");
+  }
+  return std::move(**header);
+}
+
+}  // namespace
+
+Sequencer::Sequencer(storage::Database& db, txpool::Pool& pool, execution::ChainConfig chain,
+                     Config config, execution::Evm* evm)
+    : m_db(db), m_pool(pool), m_chain(chain), m_config(std::move(config)), m_evm(evm) {}
+
+Result<txpool::Head> Sequencer::pool_head(const storage::Database& db,
+                                          const execution::ChainConfig& chain,
+                                          std::uint64_t gas_limit) {
+  ROLLUP_TRY(types::Header header, head_header(db));
+  ROLLUP_TRY(std::unique_ptr<state::StateView> view, db.state_at(header.number));
+  txpool::Head head;
+  head.state = std::shared_ptr<const state::StateView>(std::move(view));
+  head.base_fee = execution::next_base_fee(header, chain);
+  head.gas_limit = gas_limit != 0 ? gas_limit : header.gas_limit;
+  return head;
+}
+
+Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now) {
+  const auto start = Clock::now();
+  ROLLUP_TRY(types::Header parent, head_header(m_db));
+  ROLLUP_TRY(std::unique_ptr<state::StateView> base, m_db.state_at(parent.number));
+  execution::BlockEnv env;
+  env.number = parent.number + 1;
+  env.timestamp = std::max(now, parent.timestamp);
+  env.gas_limit = m_config.gas_limit != 0 ? m_config.gas_limit : parent.gas_limit;
+  env.base_fee = execution::next_base_fee(parent, m_chain);
+  env.fee_recipient = m_config.fee_recipient;
+  // Without an L1 origin to take randomness from, PREVRANDAO is the parent's hash: deterministic,
+  // so any node re-executing the block agrees, and (as on every L2) not a source of randomness.
+  env.prev_randao = types::header_hash(parent);
+
+  execution::BlockBuilder builder(*base, m_chain, env, m_evm);
+  txpool::BestTransactions best(m_pool.pending(), env.base_fee);
+  Sealed sealed;
+  while (builder.gas_left() >= k_min_tx_gas) {
+    const txpool::TxPtr tx = best.next();
+    if (!tx) break;
+    // A transaction that does not fit, or no longer applies, holds back its sender's later nonces.
+    if (tx->txn.gas_limit > builder.gas_left() || !builder.add(tx->txn, tx->sender)) {
+      best.skip_sender();
+      ++sealed.skipped;
+    }
+  }
+  if (builder.size() == 0 && !m_config.empty_blocks) return std::optional<Sealed>{};
+  ROLLUP_TRY(execution::BuiltBlock built, builder.finish());
+  const auto built_at = Clock::now();
+
+  ROLLUP_TRY(state::StateUpdate update, m_db.prepare_state(built.diff));
+  storage::Block block;
+  block.header = execution::make_header(parent, env, built, update.state_root, m_config.extra_data);
+  block.transactions = std::move(built.transactions);
+  ROLLUP_TRY_VOID(m_db.commit_block(block, built.receipts, built.diff, std::move(update)));
+  const auto committed_at = Clock::now();
+
+  sealed.header = block.header;
+  sealed.hash = types::header_hash(block.header);
+  sealed.transactions = block.transactions.size();
+  sealed.build_time = built_at - start;
+  sealed.commit_time = committed_at - built_at;
+
+  // The pool re-checks the senders whose accounts changed. If that fails (a state read error), the
+  // accounts are remembered and re-checked with the next block, so no change is ever missed.
+  for (const auto& change : built.diff.accounts) m_unsynced.push_back(change.address);
+  ROLLUP_TRY(txpool::Head head, pool_head(m_db, m_chain, m_config.gas_limit));
+  ROLLUP_TRY_VOID(m_pool.set_head(std::move(head), m_unsynced));
+  m_unsynced.clear();
+  return std::optional<Sealed>{std::move(sealed)};
+}
+
+Loop::Loop(Sequencer& sequencer, OnSealed on_sealed, OnError on_error)
+    : m_sequencer(sequencer), m_on_sealed(std::move(on_sealed)), m_on_error(std::move(on_error)) {}
+
+Loop::~Loop() {
+  stop();
+}
+
+void Loop::start() {
+  m_thread = std::jthread([this](std::stop_token stop) { run(stop); });
+}
+
+void Loop::stop() {
+  if (!m_thread.joinable()) return;
+  m_thread.request_stop();
+  m_wake.notify_all();
+  m_thread.join();
+}
+
+void Loop::run(std::stop_token stop) {
+  const auto period = m_sequencer.config().block_time;
+  auto next = Clock::now() + period;
+  while (!stop.stop_requested()) {
+    {
+      std::unique_lock lock(m_mutex);
+      m_wake.wait_until(lock, stop, next, [] { return false; });
+    }
+    if (stop.stop_requested()) break;
+    next += period;
+    // Far behind (a stall longer than a block): start a fresh schedule instead of a burst.
+    if (const auto now = Clock::now(); next < now) next = now + period;
+    const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    auto produced = m_sequencer.produce(static_cast<std::uint64_t>(wall.count()));
+    if (!produced) {
+      if (m_on_error) m_on_error(produced.error());
+    } else if (*produced && m_on_sealed) {
+      m_on_sealed(**produced);
+    }
+  }
+}
+
+}  // namespace rollup::sequencer

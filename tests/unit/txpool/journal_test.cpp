@@ -1,0 +1,158 @@
+#include "rollup/txpool/journal.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "rollup/txpool/pool.hpp"
+#include "support/chain.hpp"
+#include "support/temp_dir.hpp"
+
+namespace rollup::txpool {
+namespace {
+
+namespace fs = std::filesystem;
+
+using namespace rollup::testing;
+
+class JournalTest : public ::testing::Test {
+ protected:
+  JournalTest() : path(dir.path() / "transactions.rlp") {}
+
+  std::unique_ptr<Journal> open(Journal::Loaded& loaded) {
+    auto j = Journal::open(path, false, loaded);
+    EXPECT_TRUE(j.has_value()) << j.error().message();
+    return std::move(*j);
+  }
+
+  testing::TempDir dir;
+  fs::path path;
+};
+
+TEST_F(JournalTest, RecordsSurviveReopenAndATornTailIsCut) {
+  Journal::Loaded loaded;
+  {
+    auto j = open(loaded);
+    EXPECT_TRUE(loaded.envelopes.empty());
+    ASSERT_TRUE(j->append(Bytes{1, 2, 3}));
+    ASSERT_TRUE(j->append(Bytes(300, 7)));
+  }
+  // A kill in the middle of a third append: its header and part of its body reached the file.
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    const char torn[] = {0, 0, 0, 50, 1, 2, 3, 4, 9, 9};
+    out.write(torn, sizeof torn);
+  }
+  {
+    auto j = open(loaded);
+    ASSERT_EQ(loaded.envelopes.size(), 2u);
+    EXPECT_EQ(loaded.envelopes[0], (Bytes{1, 2, 3}));
+    EXPECT_EQ(loaded.envelopes[1], Bytes(300, 7));
+    EXPECT_TRUE(loaded.torn_tail);
+    EXPECT_EQ(j->records(), 2u);
+    // Appends continue on the record boundary.
+    ASSERT_TRUE(j->append(Bytes{4}));
+  }
+  auto j = open(loaded);
+  ASSERT_EQ(loaded.envelopes.size(), 3u);
+  EXPECT_EQ(loaded.envelopes[2], (Bytes{4}));
+  EXPECT_FALSE(loaded.torn_tail);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "the journal holds users' transactions";
+}
+
+TEST_F(JournalTest, ACorruptRecordIsSkippedAndCounted) {
+  Journal::Loaded loaded;
+  {
+    auto j = open(loaded);
+    ASSERT_TRUE(j->append(Bytes{1, 1, 1}));
+    ASSERT_TRUE(j->append(Bytes{2, 2, 2}));
+  }
+  {
+    std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(9);  // the first record's body
+    f.put(static_cast<char>(0x55));
+  }
+  auto j = open(loaded);
+  ASSERT_EQ(loaded.envelopes.size(), 1u);
+  EXPECT_EQ(loaded.envelopes[0], (Bytes{2, 2, 2}));
+  EXPECT_EQ(loaded.corrupt, 1u);
+}
+
+TEST_F(JournalTest, RewriteReplacesTheContents) {
+  Journal::Loaded loaded;
+  {
+    auto j = open(loaded);
+    for (std::uint8_t i = 0; i < 10; ++i) ASSERT_TRUE(j->append(Bytes{i}));
+    ASSERT_TRUE(j->rewrite(std::vector<Bytes>{{8}, {9}}));
+    EXPECT_EQ(j->records(), 2u);
+    ASSERT_TRUE(j->append(Bytes{10}));
+  }
+  auto j = open(loaded);
+  ASSERT_EQ(loaded.envelopes.size(), 3u);
+  EXPECT_EQ(loaded.envelopes[0], (Bytes{8}));
+  EXPECT_EQ(loaded.envelopes[2], (Bytes{10}));
+  EXPECT_FALSE(fs::exists(path.string() + ".new"));
+}
+
+TEST_F(JournalTest, APoolRestoresItsTransactionsAfterARestart) {
+  auto state = std::make_shared<testing::AccountsState>();
+  const auto alice = make_key(1);
+  const auto bob = make_key(2);
+  for (const auto* k : {&alice, &bob}) state->map[k->address].balance = 10 * k_ether;
+  execution::ChainConfig chain;
+  chain.chain_id = k_chain_id;
+  const Head head{state, k_gwei, 30'000'000};
+  const Address to = testing::plain_address(5);
+  Journal::Loaded loaded;
+  {
+    auto journal = open(loaded);
+    Pool pool({}, chain, head, false);
+    pool.set_journal(journal.get());
+    for (std::uint64_t n = 0; n < 3; ++n) {
+      ASSERT_TRUE(pool.add(testing::transfer(alice, k_chain_id, n, to, k_ether), alice.address));
+    }
+    ASSERT_TRUE(pool.add(testing::transfer(bob, k_chain_id, 4, to, k_ether), bob.address));
+    // A refused transaction is not journaled.
+    ASSERT_FALSE(pool.add(testing::transfer(bob, k_chain_id, 5, to, 100 * k_ether), bob.address));
+  }
+  // Meanwhile a block included alice's nonce 0.
+  state->map[alice.address].nonce = 1;
+  auto journal = open(loaded);
+  ASSERT_EQ(loaded.envelopes.size(), 4u);
+  Pool pool({}, chain, head, false);
+  const Restored restored = restore(pool, loaded.envelopes, 2);
+  EXPECT_EQ(restored.accepted, 3u);
+  EXPECT_EQ(restored.refused, 1u);  // nonce too low now
+  EXPECT_EQ(restored.undecodable, 0u);
+  EXPECT_EQ(pool.status().pending, 2u);
+  EXPECT_EQ(pool.status().queued, 1u);
+}
+
+TEST(RecoverSenders, MatchesOneByOneRecoveryOnManyThreads) {
+  std::vector<types::Transaction> txns;
+  std::vector<Address> expected;
+  for (std::uint8_t i = 0; i < 150; ++i) {
+    const auto key = make_key(static_cast<std::uint8_t>(i + 1));
+    txns.push_back(testing::transfer(key, k_chain_id, i, testing::plain_address(1), uint256(1)));
+    expected.push_back(key.address);
+  }
+  txns[7].r = uint256{};  // no sender recovers from a zero r
+  const auto senders = recover_senders(txns, 4);
+  ASSERT_EQ(senders.size(), txns.size());
+  for (std::size_t i = 0; i < txns.size(); ++i) {
+    if (i == 7) {
+      EXPECT_FALSE(senders[i].has_value());
+    } else {
+      ASSERT_TRUE(senders[i].has_value());
+      EXPECT_EQ(*senders[i], expected[i]);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rollup::txpool
