@@ -12,20 +12,6 @@
 
 namespace rollup::crypto {
 
-std::string_view category_name(Errc) noexcept { return "crypto"; }
-
-std::string_view describe(Errc e) noexcept {
-  switch (e) {
-    case Errc::ok: return "ok";
-    case Errc::invalid_signature: return "invalid signature values";
-    case Errc::high_s: return "signature s value is above n/2";
-    case Errc::invalid_recovery_id: return "invalid signature recovery id";
-    case Errc::recovery_failed: return "public key recovery failed";
-    case Errc::invalid_secret_key: return "invalid secret key";
-  }
-  return "unknown crypto error";
-}
-
 namespace {
 
 const secp256k1_context* context() noexcept {

@@ -45,7 +45,7 @@ std::uint64_t fixture_u64(std::string_view text) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: rollup-conformance <rlp|tx|trie> <fixture-dir>\n");
+    std::fprintf(stderr, "usage: rollup-conformance <rlp|tx|trie|keystore> <fixture-dir>\n");
     return 2;
   }
   const std::string suite = argv[1];
@@ -53,8 +53,10 @@ int main(int argc, char** argv) {
   if (suite == "rlp") run_case = run_rlp_case;
   if (suite == "tx") run_case = run_tx_case;
   if (suite == "trie") run_case = run_trie_case;
+  if (suite == "keystore") run_case = run_keystore_case;
   if (run_case == nullptr) {
-    std::fprintf(stderr, "rollup-conformance: unknown suite '%s' (have: rlp, tx, trie)\n", suite.c_str());
+    std::fprintf(stderr, "rollup-conformance: unknown suite '%s' (have: rlp, tx, trie, keystore)\n",
+                 suite.c_str());
     return 2;
   }
 

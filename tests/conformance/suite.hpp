@@ -19,6 +19,7 @@ using CaseResult = std::optional<std::string>;
 CaseResult run_rlp_case(const nlohmann::json& test, std::string_view file);
 CaseResult run_tx_case(const nlohmann::json& test, std::string_view file);
 CaseResult run_trie_case(const nlohmann::json& test, std::string_view file);
+CaseResult run_keystore_case(const nlohmann::json& test, std::string_view file);
 
 // Fixture hex is looser than RPC hex: the 0x prefix is optional and digits may be upper case.
 Bytes fixture_bytes(std::string_view text);            // throws std::runtime_error when malformed

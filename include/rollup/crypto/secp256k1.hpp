@@ -9,20 +9,7 @@
 #include "rollup/base/bytes.hpp"
 #include "rollup/base/error.hpp"
 #include "rollup/base/uint256.hpp"
-
-namespace rollup::crypto {
-
-enum class Errc {
-  ok = 0,
-  invalid_signature,    // r or s is zero or not below the curve order n
-  high_s,               // s > n/2, rejected since Homestead (EIP-2)
-  invalid_recovery_id,  // y parity other than 0 or 1
-  recovery_failed,      // no public key yields this signature
-  invalid_secret_key,   // zero or not below n
-};
-
-}  // namespace rollup::crypto
-ROLLUP_DECLARE_ERRC(rollup::crypto, Errc);
+#include "rollup/crypto/errors.hpp"
 
 namespace rollup::crypto {
 
