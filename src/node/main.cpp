@@ -1,18 +1,22 @@
-// rollupd: the rollup node daemon. Subcommands so far:
+// rollupd: the rollup node daemon.
+//   rollupd run [--config FILE] [--datadir DIR] [--genesis FILE] [--http.port N] ...
+//                                               run the node (every configuration key is a flag)
 //   rollupd init --genesis FILE --datadir DIR   create the database with the genesis block
 //   rollupd version
-// The database lives in DIR/chaindata. Everything the user gave wrong is reported on stderr with
-// exit status 1; nothing is written to the datadir before the genesis file has been fully checked.
+// Everything the user gave wrong is reported on stderr with exit status 1; nothing is written to
+// the datadir before the genesis file has been fully checked.
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <cstdlib>
+#include <map>
 
 #include "rollup/base/hex.hpp"
-#include "rollup/execution/genesis.hpp"
-#include "rollup/execution/genesis_state.hpp"
-#include "rollup/storage/database.hpp"
+#include "rollup/node/config.hpp"
+#include "rollup/node/daemon.hpp"
+#include "rollup/node/datadir.hpp"
+#include "rollup/node/logging.hpp"
 
 namespace {
 
@@ -21,57 +25,43 @@ namespace fs = std::filesystem;
 
 constexpr const char* k_version = "0.1.0";
 
-fs::path chaindata(const fs::path& datadir) {
-  return datadir / "chaindata";
-}
-
 int fail_with(const std::string& message) {
   std::fprintf(stderr, "rollupd: %s\n", message.c_str());
   return 1;
 }
 
-void print_chain(const char* headline, const fs::path& datadir, std::uint64_t chain_id,
-                 const Hash& hash, const Hash& root, std::size_t accounts) {
-  std::printf("%s %s\n", headline, datadir.c_str());
-  std::printf("  chain id:     %llu\n", static_cast<unsigned long long>(chain_id));
-  std::printf("  genesis hash: %s\n", hex::encode(hash.view()).c_str());
-  std::printf("  state root:   %s\n", hex::encode(root.view()).c_str());
-  std::printf("  accounts:     %zu\n", accounts);
+int run_init(const fs::path& genesis_path, const fs::path& datadir) {
+  auto info = node::prepare_datadir(datadir, genesis_path, {});
+  if (!info) return fail_with(info.error().message());
+  std::printf("%s %s\n", info->created ? "initialised" : "already initialised with this genesis:",
+              datadir.c_str());
+  std::printf("  chain id:     %llu\n", static_cast<unsigned long long>(info->genesis.chain_id));
+  std::printf("  genesis hash: %s\n", hex::encode(info->genesis_hash.view()).c_str());
+  std::printf("  state root:   %s\n", hex::encode(info->state_root.view()).c_str());
+  std::printf("  accounts:     %zu\n", info->accounts);
+  return 0;
 }
 
-int run_init(const fs::path& genesis_path, const fs::path& datadir) {
-  std::ifstream in(genesis_path, std::ios::binary);
-  if (!in) return fail_with("cannot read genesis file " + genesis_path.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  auto genesis = execution::parse_genesis(text.str());
-  if (!genesis) {
-    return fail_with(genesis_path.string() + ": " + genesis.error().message());
+int run_node(const node::Sources& sources) {
+  auto config = node::load_config(sources);
+  if (!config) return fail_with(config.error().message());
+  if (auto r = node::setup_logging(config->log); !r) return fail_with(r.error().message());
+  // SIGINT and SIGTERM are taken by this thread alone, with sigwait: blocked here before any other
+  // thread exists, so every thread the node starts inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  auto daemon = node::Daemon::start(*config);
+  if (!daemon) {
+    node::logger("node")->error("cannot start: {}", daemon.error().message());
+    return 1;
   }
-  const state::StateDiff alloc = execution::genesis_state(*genesis);
-  const Hash root = execution::genesis_state_root(alloc);
-  const types::Header header = execution::make_genesis_header(*genesis, root);
-  const Hash hash = types::header_hash(header);
-
-  const fs::path db_dir = chaindata(datadir);
-  if (storage::Database::exists(db_dir)) {
-    auto db = storage::Database::open(db_dir, {});
-    if (!db) return fail_with(db.error().message());
-    auto existing = (*db)->canonical_hash(0);
-    if (!existing || !*existing) return fail_with("cannot read the genesis of " + db_dir.string());
-    if (**existing != hash) {
-      return fail_with("datadir " + datadir.string() + " already holds a chain with genesis " +
-                       hex::encode((*existing)->view()) + ", but " + genesis_path.string() +
-                       " gives " + hex::encode(hash.view()) +
-                       "; use another --datadir, or remove this one to start over");
-    }
-    print_chain("already initialised with this genesis:", datadir, genesis->chain_id, hash, root,
-                alloc.accounts.size());
-    return 0;
-  }
-  auto db = storage::Database::create(db_dir, {}, alloc, [&](const Hash&) { return header; });
-  if (!db) return fail_with(db.error().message());
-  print_chain("initialised", datadir, genesis->chain_id, hash, root, alloc.accounts.size());
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  node::logger("node")->info("received {}", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  (*daemon)->stop();
   return 0;
 }
 
@@ -87,6 +77,16 @@ int main(int argc, char** argv) {
   init->add_option("--genesis", genesis_path, "geth-format genesis.json")->required();
   init->add_option("--datadir", datadir, "data directory (the database goes to DIR/chaindata)")
       ->required();
+
+  auto* run = app.add_subcommand("run", "run the node: sequence blocks and serve HTTP");
+  std::string config_file;
+  run->add_option("--config", config_file, "TOML configuration file (docs/configuration.md)");
+  std::map<std::string, std::string> values;
+  std::map<std::string, CLI::Option*> options;
+  for (const node::Key& key : node::keys()) {
+    options[key.name] = run->add_option(key.flag, values[key.name],
+                                        key.help + " [" + key.type + "; env " + key.env + "]");
+  }
   auto* version = app.add_subcommand("version", "print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -95,5 +95,18 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*init) return run_init(genesis_path, datadir);
+  if (*run) {
+    node::Sources sources;
+    if (!config_file.empty()) sources.file = config_file;
+    sources.getenv = [](const std::string& name) -> std::optional<std::string> {
+      const char* v = std::getenv(name.c_str());
+      if (v == nullptr) return std::nullopt;
+      return std::string(v);
+    };
+    for (const auto& [name, option] : options) {
+      if (option->count() > 0) sources.flags[name] = values[name];
+    }
+    return run_node(sources);
+  }
   return 1;
 }

@@ -16,6 +16,7 @@ std::string_view describe(Errc e) noexcept {
     case Errc::pool_full: return "txpool is full";
     case Errc::account_limit: return "account limit exceeded";
     case Errc::journal_io: return "transaction journal I/O failed";
+    case Errc::unprotected: return "only replay-protected (EIP-155) transactions allowed over RPC";
   }
   return "unknown txpool error";
 }

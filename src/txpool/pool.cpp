@@ -58,6 +58,9 @@ Result<Hash> Pool::add(types::Transaction txn, const Address& sender) {
   }
   tx->hash = crypto::keccak256(tx->encoded);
   ROLLUP_TRY_VOID(types::check_transaction(txn, m_chain.chain_id));
+  // A signature without a chain id is valid on every chain that accepts such signatures; taking one
+  // is for operators who know they want it (geth refuses them over RPC by default too).
+  if (!txn.chain_id && !m_config.allow_unprotected) return fail(Errc::unprotected);
   if (txn.max_priority_fee_per_gas < m_config.min_tip) {
     return fail(Errc::underpriced, "tip " + to_string(txn.max_priority_fee_per_gas) +
                                        " wei, minimum " + to_string(m_config.min_tip));
@@ -308,26 +311,61 @@ std::vector<Result<Address>> recover_senders(std::span<const types::Transaction>
   return out;
 }
 
-Restored restore(Pool& pool, std::span<const Bytes> envelopes, std::size_t threads) {
-  Restored restored;
+namespace {
+
+// Decoded transactions and their senders; an entry whose decoding or recovery failed holds the
+// error instead.
+std::vector<Result<std::pair<types::Transaction, Address>>> decode_and_recover(
+    std::span<const Bytes> envelopes, std::size_t threads) {
+  std::vector<Result<std::pair<types::Transaction, Address>>> out;
+  out.reserve(envelopes.size());
   std::vector<types::Transaction> txns;
-  txns.reserve(envelopes.size());
-  for (const Bytes& e : envelopes) {
-    auto txn = types::decode_transaction(e);
+  std::vector<std::size_t> where;
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    auto txn = types::decode_transaction(envelopes[i]);
     if (!txn) {
-      ++restored.undecodable;
+      out.emplace_back(std::unexpected(std::move(txn).error()));
       continue;
     }
+    out.emplace_back(std::pair<types::Transaction, Address>{});
+    where.push_back(i);
     txns.push_back(std::move(*txn));
   }
-  const auto senders = recover_senders(txns, threads);
-  // In journal order, so a sender's nonces arrive in the order they were first accepted.
-  for (std::size_t i = 0; i < txns.size(); ++i) {
-    if (!senders[i]) {
-      ++restored.undecodable;
-      continue;
+  auto senders = recover_senders(txns, threads);
+  for (std::size_t k = 0; k < txns.size(); ++k) {
+    if (!senders[k]) {
+      out[where[k]] = std::unexpected(
+          Error(make_error_code(types::Errc::invalid_signature), senders[k].error().message()));
+    } else {
+      out[where[k]] = std::pair{std::move(txns[k]), *senders[k]};
     }
-    if (pool.add(std::move(txns[i]), *senders[i])) {
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Result<Hash>> submit(Pool& pool, std::span<const Bytes> envelopes,
+                                 std::size_t threads) {
+  std::vector<Result<Hash>> results;
+  results.reserve(envelopes.size());
+  for (auto& decoded : decode_and_recover(envelopes, threads)) {
+    if (!decoded) {
+      results.emplace_back(std::unexpected(std::move(decoded).error()));
+    } else {
+      results.push_back(pool.add(std::move(decoded->first), decoded->second));
+    }
+  }
+  return results;
+}
+
+Restored restore(Pool& pool, std::span<const Bytes> envelopes, std::size_t threads) {
+  Restored restored;
+  // In journal order, so a sender's nonces arrive in the order they were first accepted.
+  for (auto& decoded : decode_and_recover(envelopes, threads)) {
+    if (!decoded) {
+      ++restored.undecodable;
+    } else if (pool.add(std::move(decoded->first), decoded->second)) {
       ++restored.accepted;
     } else {
       ++restored.refused;

@@ -47,6 +47,7 @@ enum class Errc {
   pool_full,                // no room and nothing cheaper to evict
   account_limit,            // the sender already has the most queued transactions allowed
   journal_io,               // the journal file could not be read or written
+  unprotected,              // a legacy transaction without EIP-155 replay protection
 };
 
 }  // namespace rollup::txpool
@@ -62,6 +63,8 @@ struct Config {
   unsigned price_bump_percent = 10;
   std::size_t max_tx_size = 128 * 1024;
   uint256 min_tip = uint256(1);  // wei per gas
+  // Accept legacy transactions signed without a chain id (replayable on any such chain).
+  bool allow_unprotected = false;
 };
 
 // A transaction as the pool holds it, with what it cost to learn once.
@@ -154,6 +157,12 @@ class Pool {
 // costly part of intake: one elliptic-curve recovery per transaction).
 [[nodiscard]] std::vector<Result<Address>> recover_senders(std::span<const types::Transaction> txns,
                                                            std::size_t threads);
+
+// The intake of raw transactions (EIP-2718 envelopes, as eth_sendRawTransaction takes them):
+// decodes them, recovers their senders in parallel and adds them to the pool in the order given.
+// One result per envelope.
+[[nodiscard]] std::vector<Result<Hash>> submit(Pool& pool, std::span<const Bytes> envelopes,
+                                               std::size_t threads);
 
 // Re-adds the transactions of a journal to a pool (before the journal is attached to it).
 // Transactions that no longer apply (included meanwhile, replaced, now invalid) are counted, not

@@ -1,0 +1,24 @@
+#pragma once
+// Logging: one spdlog logger per subsystem on one stderr sink, as text for people or as JSON
+// lines for log collectors, with a level per subsystem.
+
+#include <memory>
+#include <string_view>
+
+#include <spdlog/logger.h>
+
+#include "rollup/base/error.hpp"
+#include "rollup/node/config.hpp"
+
+namespace rollup::node {
+
+// The subsystems that log, each with a logger of this name.
+inline constexpr std::string_view k_subsystems[] = {"node", "sequencer", "txpool", "db", "http"};
+
+// Creates (or re-creates) the loggers. Call once at startup, before any thread logs.
+[[nodiscard]] Result<void> setup_logging(const Config::Log& config);
+
+// The logger of a subsystem listed above.
+[[nodiscard]] std::shared_ptr<spdlog::logger> logger(std::string_view subsystem);
+
+}  // namespace rollup::node

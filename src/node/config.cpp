@@ -1,0 +1,299 @@
+#include "rollup/node/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <span>
+
+#include "rollup/base/hex.hpp"
+
+namespace rollup::node {
+
+namespace {
+
+Result<std::uint64_t> parse_u64(std::string_view text, std::uint64_t min, std::uint64_t max) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) {
+    return fail(Errc::invalid_value, "expected a whole number, got '" + std::string(text) + "'");
+  }
+  if (v < min || v > max) {
+    return fail(Errc::invalid_value, "expected " + std::to_string(min) + " to " +
+                                         std::to_string(max) + ", got " + std::to_string(v));
+  }
+  return v;
+}
+
+Result<bool> parse_bool(std::string_view text) {
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  return fail(Errc::invalid_value, "expected true or false, got '" + std::string(text) + "'");
+}
+
+Result<Address> parse_address(std::string_view text) {
+  auto a = hex::decode_fixed<20>(text);
+  if (!a) {
+    return fail(Errc::invalid_value,
+                "expected a 0x-prefixed 20-byte hex address, got '" + std::string(text) + "'");
+  }
+  return *a;
+}
+
+Result<std::string> parse_choice(std::string_view text, std::span<const std::string_view> choices) {
+  for (std::string_view c : choices) {
+    if (text == c) return std::string(text);
+  }
+  std::string list;
+  for (std::string_view c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+  return fail(Errc::invalid_value, "expected one of " + list + ", got '" + std::string(text) + "'");
+}
+
+constexpr std::array<std::string_view, 6> k_levels = {"trace", "debug", "info",
+                                                      "warn",  "error", "off"};
+constexpr std::array<std::string_view, 2> k_formats = {"text", "json"};
+
+// "name=level,name=level": checked here so a typo is refused at startup, not ignored later.
+Result<std::string> parse_levels(std::string_view text) {
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      return fail(Errc::invalid_value, "expected subsystem=level pairs separated by commas, got '" +
+                                           std::string(item) + "'");
+    }
+    ROLLUP_TRY_VOID(parse_choice(item.substr(eq + 1), k_levels));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  return std::string(text);
+}
+
+std::string upper_env(std::string_view name) {
+  std::string env = "ROLLUPD_";
+  for (char c : name) {
+    env += (c == '.' || c == '-') ? '_'
+                                  : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return env;
+}
+
+std::string default_flag(std::string_view name) {
+  std::string flag = "--";
+  for (char c : name) flag += c == '_' ? '-' : c;
+  return flag;
+}
+
+template <typename Parse, typename Assign>
+std::function<Result<void>(Config&, std::string_view)> setter(Parse parse, Assign assign) {
+  return [parse, assign](Config& c, std::string_view text) -> Result<void> {
+    auto v = parse(text);
+    if (!v) return fail(v.error());
+    assign(c, std::move(*v));
+    return {};
+  };
+}
+
+std::vector<Key> make_keys() {
+  std::vector<Key> k;
+  auto add = [&](std::string name, std::string flag, std::string type, std::string help, auto set,
+                 std::function<std::string(const Config&)> get) {
+    Key key;
+    key.env = upper_env(name);
+    key.flag = flag.empty() ? default_flag(name) : std::move(flag);
+    key.name = std::move(name);
+    key.type = std::move(type);
+    key.help = std::move(help);
+    key.set = std::move(set);
+    key.get = std::move(get);
+    k.push_back(std::move(key));
+  };
+  const auto text = [](std::string_view t) -> Result<std::string> {
+    if (t.empty()) return fail(Errc::invalid_value, "expected a non-empty value");
+    return std::string(t);
+  };
+  const auto u64 = [](std::uint64_t min, std::uint64_t max) {
+    return [min, max](std::string_view t) { return parse_u64(t, min, max); };
+  };
+  const auto yes = [](bool b) { return std::string(b ? "true" : "false"); };
+
+  add("datadir", "--datadir", "path", "Directory of the node's database and transaction journal.",
+      setter(text, [](Config& c, std::string v) { c.datadir = v; }),
+      [](const Config& c) { return c.datadir.string(); });
+  add("genesis", "--genesis", "path",
+      "Genesis file: initialises an empty datadir; for an existing one it must match.",
+      setter(text, [](Config& c, std::string v) { c.genesis = v; }),
+      [](const Config& c) { return c.genesis.string(); });
+  add("block_time", "--block-time", "milliseconds", "Time between blocks (10 to 3,600,000).",
+      setter(u64(10, 3'600'000), [](Config& c, std::uint64_t v) { c.sequencer.block_time_ms = v; }),
+      [](const Config& c) { return std::to_string(c.sequencer.block_time_ms); });
+  add("http.addr", "--http.addr", "IP address",
+      "Address the HTTP server (/metrics, /healthz) listens on.",
+      setter(text, [](Config& c, std::string v) { c.http.addr = std::move(v); }),
+      [](const Config& c) { return c.http.addr; });
+  add("http.port", "--http.port", "port", "Port of the HTTP server (0: any free port).",
+      setter(u64(0, 65535),
+             [](Config& c, std::uint64_t v) { c.http.port = static_cast<std::uint16_t>(v); }),
+      [](const Config& c) { return std::to_string(c.http.port); });
+  add("log.level", "", "level", "Log level: trace, debug, info, warn, error or off.",
+      setter([](std::string_view t) { return parse_choice(t, k_levels); },
+             [](Config& c, std::string v) { c.log.level = std::move(v); }),
+      [](const Config& c) { return c.log.level; });
+  add("log.format", "", "text or json",
+      "Log line format: text for people, JSON lines for collectors.",
+      setter([](std::string_view t) { return parse_choice(t, k_formats); },
+             [](Config& c, std::string v) { c.log.format = std::move(v); }),
+      [](const Config& c) { return c.log.format; });
+  add("log.levels", "", "list",
+      "Levels per subsystem, overriding log.level: node, sequencer, txpool, db, http; for example "
+      "\"txpool=debug,http=warn\".",
+      setter(parse_levels, [](Config& c, std::string v) { c.log.levels = std::move(v); }),
+      [](const Config& c) { return c.log.levels; });
+  add("sequencer.empty_blocks", "", "bool", "Whether a block is made when no transaction waits.",
+      setter(parse_bool, [](Config& c, bool v) { c.sequencer.empty_blocks = v; }),
+      [yes](const Config& c) { return yes(c.sequencer.empty_blocks); });
+  add("sequencer.fee_recipient", "", "address",
+      "Beneficiary of the blocks: receives the priority fees.",
+      setter(parse_address, [](Config& c, Address v) { c.sequencer.fee_recipient = v; }),
+      [](const Config& c) { return hex::encode(c.sequencer.fee_recipient); });
+  add("sequencer.gas_limit", "", "integer",
+      "Gas limit of new blocks; 0 keeps the genesis gas limit.",
+      setter(u64(0, 1'000'000'000), [](Config& c, std::uint64_t v) { c.sequencer.gas_limit = v; }),
+      [](const Config& c) { return std::to_string(c.sequencer.gas_limit); });
+  add("rollup.base_fee_vault", "", "address",
+      "Receives the base fee of every transaction (burned on Ethereum). Same on every node.",
+      setter(parse_address, [](Config& c, Address v) { c.rollup.base_fee_vault = v; }),
+      [](const Config& c) { return hex::encode(c.rollup.base_fee_vault); });
+  add("rollup.eip1559_elasticity", "", "integer",
+      "EIP-1559 elasticity: the gas target is gas limit / elasticity. Same on every node.",
+      setter(u64(1, 1000), [](Config& c, std::uint64_t v) { c.rollup.eip1559_elasticity = v; }),
+      [](const Config& c) { return std::to_string(c.rollup.eip1559_elasticity); });
+  add("rollup.eip1559_denominator", "", "integer",
+      "EIP-1559 base fee change denominator (at most 1/denominator per block). Same on every node.",
+      setter(u64(1, 1000), [](Config& c, std::uint64_t v) { c.rollup.eip1559_denominator = v; }),
+      [](const Config& c) { return std::to_string(c.rollup.eip1559_denominator); });
+  add("txpool.global_slots", "", "integer", "Pending (executable) transactions in all.",
+      setter(u64(1, 1'000'000), [](Config& c, std::uint64_t v) { c.txpool.global_slots = v; }),
+      [](const Config& c) { return std::to_string(c.txpool.global_slots); });
+  add("txpool.global_queue", "", "integer", "Queued (nonce-gapped) transactions in all.",
+      setter(u64(0, 1'000'000), [](Config& c, std::uint64_t v) { c.txpool.global_queue = v; }),
+      [](const Config& c) { return std::to_string(c.txpool.global_queue); });
+  add("txpool.account_queue", "", "integer", "Queued transactions per sender.",
+      setter(u64(0, 100'000), [](Config& c, std::uint64_t v) { c.txpool.account_queue = v; }),
+      [](const Config& c) { return std::to_string(c.txpool.account_queue); });
+  add("txpool.price_bump", "", "percent", "Fee increase a replacement needs, in percent.",
+      setter(u64(1, 1000), [](Config& c, std::uint64_t v) { c.txpool.price_bump = v; }),
+      [](const Config& c) { return std::to_string(c.txpool.price_bump); });
+  add("txpool.allow_unprotected", "", "bool",
+      "Accept legacy transactions signed without a chain id (replayable on other chains).",
+      setter(parse_bool, [](Config& c, bool v) { c.txpool.allow_unprotected = v; }),
+      [yes](const Config& c) { return yes(c.txpool.allow_unprotected); });
+  add("txpool.journal_sync", "", "bool",
+      "fsync the transaction journal on every accepted transaction (survives power loss, not only "
+      "a killed process).",
+      setter(parse_bool, [](Config& c, bool v) { c.txpool.journal_sync = v; }),
+      [yes](const Config& c) { return yes(c.txpool.journal_sync); });
+  add("db.sync", "", "bool",
+      "fsync every block commit. Off, a killed process loses nothing but a power loss may lose "
+      "the last blocks.",
+      setter(parse_bool, [](Config& c, bool v) { c.db.sync = v; }),
+      [yes](const Config& c) { return yes(c.db.sync); });
+  add("db.cache_mb", "", "MiB", "RocksDB block cache.",
+      setter(u64(8, 1'048'576), [](Config& c, std::uint64_t v) { c.db.cache_mb = v; }),
+      [](const Config& c) { return std::to_string(c.db.cache_mb); });
+  add("db.history_blocks", "", "integer",
+      "Recent blocks whose state stays readable and rewindable.",
+      setter(u64(1, 100'000'000), [](Config& c, std::uint64_t v) { c.db.history_blocks = v; }),
+      [](const Config& c) { return std::to_string(c.db.history_blocks); });
+  return k;
+}
+
+const Key* find_key(std::string_view name) {
+  for (const Key& k : keys()) {
+    if (k.name == name) return &k;
+  }
+  return nullptr;
+}
+
+Result<void> apply(Config& config, const Key& key, std::string_view value,
+                   const std::string& source) {
+  if (auto r = key.set(config, value); !r) {
+    return fail(Errc::invalid_value, key.name + " (from " + source + "): " + r.error().detail());
+  }
+  return {};
+}
+
+// A TOML value as the text every source shares; tables and arrays have no place in this schema.
+Result<std::string> toml_text(const toml::node& node, const std::string& name) {
+  if (auto s = node.value_exact<std::string>()) return *s;
+  if (auto b = node.value_exact<bool>()) return std::string(*b ? "true" : "false");
+  if (auto i = node.value_exact<std::int64_t>()) {
+    if (*i < 0) return fail(Errc::invalid_value, name + ": negative values are not allowed");
+    return std::to_string(*i);
+  }
+  return fail(Errc::invalid_value, name + ": expected a string, integer or boolean");
+}
+
+Result<void> apply_file(Config& config, const std::filesystem::path& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return fail(Errc::config_file, path.string() + ":" + std::to_string(where.line) + ":" +
+                                       std::to_string(where.column) + ": " +
+                                       std::string(e.description()));
+  }
+  const std::string source = "file " + path.string();
+  for (const auto& [top, node] : table) {
+    const std::string top_name(top.str());
+    if (const toml::table* section = node.as_table()) {
+      for (const auto& [sub, value] : *section) {
+        const std::string name = top_name + "." + std::string(sub.str());
+        const Key* key = find_key(name);
+        if (key == nullptr) return fail(Errc::unknown_key, name + " (in " + path.string() + ")");
+        ROLLUP_TRY(std::string text, toml_text(value, name));
+        ROLLUP_TRY_VOID(apply(config, *key, text, source));
+      }
+      continue;
+    }
+    const Key* key = find_key(top_name);
+    if (key == nullptr) return fail(Errc::unknown_key, top_name + " (in " + path.string() + ")");
+    ROLLUP_TRY(std::string text, toml_text(node, top_name));
+    ROLLUP_TRY_VOID(apply(config, *key, text, source));
+  }
+  return {};
+}
+
+}  // namespace
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> all = make_keys();
+  return all;
+}
+
+Result<Config> load_config(const Sources& sources) {
+  Config config;
+  if (sources.file) ROLLUP_TRY_VOID(apply_file(config, *sources.file));
+  if (sources.getenv) {
+    for (const Key& key : keys()) {
+      if (auto value = sources.getenv(key.env)) {
+        ROLLUP_TRY_VOID(apply(config, key, *value, "environment " + key.env));
+      }
+    }
+  }
+  for (const auto& [name, value] : sources.flags) {
+    const Key* key = find_key(name);
+    if (key == nullptr) return fail(Errc::unknown_key, name);
+    ROLLUP_TRY_VOID(apply(config, *key, value, key->flag));
+  }
+  if (config.datadir.empty()) {
+    return fail(Errc::missing_value, "datadir: give --datadir, ROLLUPD_DATADIR or datadir = ...");
+  }
+  return config;
+}
+
+}  // namespace rollup::node

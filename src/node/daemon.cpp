@@ -1,0 +1,268 @@
+#include "rollup/node/daemon.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "rollup/base/assert.hpp"
+#include "rollup/base/hex.hpp"
+#include "rollup/net/http_server.hpp"
+#include "rollup/net/metrics.hpp"
+#include "rollup/node/datadir.hpp"
+#include "rollup/node/logging.hpp"
+#include "rollup/sequencer/sequencer.hpp"
+
+namespace rollup::node {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Build and commit times of a block: from well under a millisecond (an empty block) to seconds.
+const std::vector<double> k_block_seconds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                             0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+
+template <typename T>
+T& must(Result<std::reference_wrapper<T>> r) {
+  // Metric names are fixed in this file; a duplicate is a bug here, not an operator's error.
+  ROLLUP_ASSERT(r.has_value());
+  return r->get();
+}
+
+}  // namespace
+
+struct Daemon::Impl {
+  Config config;
+  execution::ChainConfig chain;
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<txpool::Journal> journal;
+  std::unique_ptr<txpool::Pool> pool;
+  std::unique_ptr<sequencer::Sequencer> sequencer;
+  std::unique_ptr<sequencer::Loop> loop;
+  std::unique_ptr<net::HttpServer> http;
+  net::Registry metrics;
+  std::atomic<std::int64_t> last_block_ns{0};  // steady clock of the last sealed block
+  bool stopped = false;
+
+  net::Counter* blocks = nullptr;
+  net::Counter* transactions = nullptr;
+  net::Counter* block_errors = nullptr;
+  net::Gauge* pending = nullptr;
+  net::Gauge* queued = nullptr;
+  net::Gauge* head_unsafe = nullptr;
+  net::Gauge* head_safe = nullptr;
+  net::Gauge* head_finalized = nullptr;
+  net::Histogram* build_seconds = nullptr;
+  net::Histogram* commit_seconds = nullptr;
+
+  void register_metrics() {
+    blocks = &must(metrics.counter("rollupd_blocks_total", "Blocks sealed by this node."));
+    transactions = &must(
+        metrics.counter("rollupd_transactions_total", "Transactions included in sealed blocks."));
+    block_errors = &must(metrics.counter("rollupd_block_errors_total",
+                                         "Block productions that failed (nothing committed)."));
+    pending =
+        &must(metrics.gauge("rollupd_txpool_pending", "Executable transactions in the pool."));
+    queued = &must(metrics.gauge("rollupd_txpool_queued",
+                                 "Transactions in the pool waiting for a nonce gap to fill."));
+    head_unsafe = &must(
+        metrics.gauge("rollupd_head_number", "Block number of each head.", {{"head", "unsafe"}}));
+    head_safe = &must(
+        metrics.gauge("rollupd_head_number", "Block number of each head.", {{"head", "safe"}}));
+    head_finalized = &must(metrics.gauge("rollupd_head_number", "Block number of each head.",
+                                         {{"head", "finalized"}}));
+    build_seconds = &must(metrics.histogram("rollupd_block_build_seconds",
+                                            "Time to select and execute a block's transactions.",
+                                            k_block_seconds));
+    commit_seconds = &must(metrics.histogram(
+        "rollupd_block_commit_seconds",
+        "Time to compute a block's state root and commit it to the database (synced).",
+        k_block_seconds));
+  }
+
+  void update_gauges() {
+    const txpool::Status s = pool->status();
+    pending->set(static_cast<double>(s.pending));
+    queued->set(static_cast<double>(s.queued));
+    const storage::Heads h = db->heads();
+    head_unsafe->set(static_cast<double>(h.unsafe.number));
+    head_safe->set(static_cast<double>(h.safe.number));
+    head_finalized->set(static_cast<double>(h.finalized.number));
+  }
+
+  void on_sealed(const sequencer::Sealed& sealed) {
+    blocks->inc();
+    transactions->inc(sealed.transactions);
+    build_seconds->observe(std::chrono::duration<double>(sealed.build_time).count());
+    commit_seconds->observe(std::chrono::duration<double>(sealed.commit_time).count());
+    last_block_ns.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+    update_gauges();
+    auto log = logger("sequencer");
+    if (sealed.transactions > 0 || log->should_log(spdlog::level::debug)) {
+      log->log(sealed.transactions > 0 ? spdlog::level::info : spdlog::level::debug,
+               "sealed block {} {} txs={} skipped={} gas={} build={:.1f}ms commit={:.1f}ms",
+               sealed.header.number, hex::encode(sealed.hash.view()), sealed.transactions,
+               sealed.skipped, sealed.header.gas_used,
+               std::chrono::duration<double, std::milli>(sealed.build_time).count(),
+               std::chrono::duration<double, std::milli>(sealed.commit_time).count());
+    }
+  }
+
+  // Healthy while blocks keep coming: a sequencer that has not sealed a block for ten block times
+  // (and at least ten seconds) is stuck, whatever else still answers.
+  net::Response health() const {
+    const auto last = Clock::time_point(Clock::duration(last_block_ns.load()));
+    const auto quiet = Clock::now() - last;
+    const auto limit = std::max<Clock::duration>(
+        10 * config.sequencer.block_time_ms * std::chrono::milliseconds(1),
+        std::chrono::seconds(10));
+    const auto head = db->heads().unsafe;
+    net::Response r;
+    r.content_type = "application/json";
+    const bool ok = !config.sequencer.empty_blocks || quiet <= limit;
+    r.status = ok ? 200 : 503;
+    r.body = std::string(R"({"status":")") + (ok ? "ok" : "stalled") + R"(","head":)" +
+             std::to_string(head.number) + R"(,"seconds_since_block":)" +
+             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(quiet).count()) + "}";
+    return r;
+  }
+};
+
+Daemon::Daemon(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+Daemon::~Daemon() {
+  stop();
+}
+
+Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  auto log = logger("node");
+  storage::Options db_options;
+  db_options.sync = config.db.sync;
+  db_options.cache_bytes = static_cast<std::size_t>(config.db.cache_mb) << 20;
+  db_options.history_blocks = config.db.history_blocks;
+
+  std::optional<std::filesystem::path> genesis_file;
+  if (!config.genesis.empty()) genesis_file = config.genesis;
+  ROLLUP_TRY(ChainInfo chain_info, prepare_datadir(config.datadir, genesis_file, db_options));
+  if (chain_info.created) {
+    log->info("initialised datadir {} with genesis {}", config.datadir.string(),
+              hex::encode(chain_info.genesis_hash.view()));
+  }
+  impl->chain.chain_id = chain_info.genesis.chain_id;
+  impl->chain.base_fee_vault = config.rollup.base_fee_vault;
+  impl->chain.elasticity_multiplier = config.rollup.eip1559_elasticity;
+  impl->chain.base_fee_change_denominator = config.rollup.eip1559_denominator;
+
+  ROLLUP_TRY(impl->db, storage::Database::open(chaindata_dir(config.datadir), db_options));
+  const storage::Heads heads = impl->db->heads();
+  log->info("chain {} at block {} {} (safe {}, finalized {})", impl->chain.chain_id,
+            heads.unsafe.number, hex::encode(heads.unsafe.hash.view()), heads.safe.number,
+            heads.finalized.number);
+
+  // The pool comes back from its journal before the journal takes new transactions.
+  txpool::Journal::Loaded loaded;
+  ROLLUP_TRY(impl->journal, txpool::Journal::open(journal_file(config.datadir),
+                                                  config.txpool.journal_sync, loaded));
+  txpool::Config pool_config;
+  pool_config.global_slots = config.txpool.global_slots;
+  pool_config.global_queue = config.txpool.global_queue;
+  pool_config.account_queue = config.txpool.account_queue;
+  pool_config.price_bump_percent = static_cast<unsigned>(config.txpool.price_bump);
+  pool_config.allow_unprotected = config.txpool.allow_unprotected;
+  ROLLUP_TRY(txpool::Head head,
+             sequencer::Sequencer::pool_head(*impl->db, impl->chain, config.sequencer.gas_limit));
+  impl->pool = std::make_unique<txpool::Pool>(pool_config, impl->chain, std::move(head),
+                                              /*code_supported=*/false);
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  const txpool::Restored restored = txpool::restore(*impl->pool, loaded.envelopes, threads);
+  auto pool_log = logger("txpool");
+  pool_log->info("journal: {} restored, {} no longer valid, {} unreadable{}", restored.accepted,
+                 restored.refused, restored.undecodable + loaded.corrupt,
+                 loaded.torn_tail ? ", torn last record cut" : "");
+  {
+    std::vector<Bytes> live;
+    for (const auto& tx : impl->pool->all()) live.push_back(tx->encoded);
+    ROLLUP_TRY_VOID(impl->journal->rewrite(live));
+  }
+  impl->pool->set_journal(impl->journal.get());
+
+  impl->register_metrics();
+  impl->update_gauges();
+  impl->last_block_ns.store(Clock::now().time_since_epoch().count());
+
+  net::HttpServerOptions http_options;
+  http_options.address = config.http.addr;
+  http_options.port = config.http.port;
+  http_options.threads = 2;
+  http_options.on_error = [](const Error& e) { logger("http")->warn("{}", e.message()); };
+  impl->http = std::make_unique<net::HttpServer>(http_options);
+  Impl* self = impl.get();
+  ROLLUP_TRY_VOID(impl->http->route("GET", "/metrics", [self](const net::Request&) {
+    self->update_gauges();
+    net::Response r;
+    r.content_type = std::string(net::Registry::k_content_type);
+    r.body = self->metrics.render();
+    return r;
+  }));
+  ROLLUP_TRY_VOID(
+      impl->http->route("GET", "/healthz", [self](const net::Request&) { return self->health(); }));
+  ROLLUP_TRY_VOID(impl->http->start());
+  log->info("HTTP on {}:{} (/metrics, /healthz)", config.http.addr, impl->http->port());
+
+  sequencer::Config seq_config;
+  seq_config.block_time = std::chrono::milliseconds(config.sequencer.block_time_ms);
+  seq_config.empty_blocks = config.sequencer.empty_blocks;
+  seq_config.fee_recipient = config.sequencer.fee_recipient;
+  seq_config.gas_limit = config.sequencer.gas_limit;
+  impl->sequencer = std::make_unique<sequencer::Sequencer>(*impl->db, *impl->pool, impl->chain,
+                                                           seq_config, nullptr);
+  impl->loop = std::make_unique<sequencer::Loop>(
+      *impl->sequencer, [self](const sequencer::Sealed& s) { self->on_sealed(s); },
+      [self](const Error& e) {
+        self->block_errors->inc();
+        logger("sequencer")->error("block production failed: {}", e.message());
+      });
+  impl->loop->start();
+  log->info("sequencing every {} ms", config.sequencer.block_time_ms);
+  return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));
+}
+
+void Daemon::stop() {
+  Impl& d = *m_impl;
+  if (d.stopped) return;
+  d.stopped = true;
+  auto log = logger("node");
+  log->info("stopping");
+  // Blocks first (the one in progress completes), then intake, then storage.
+  if (d.loop) d.loop->stop();
+  if (d.http) d.http->stop();
+  if (d.pool) d.pool->set_journal(nullptr);
+  d.journal.reset();
+  const std::uint64_t head = d.db ? d.db->heads().unsafe.number : 0;
+  d.sequencer.reset();
+  d.db.reset();
+  log->info("stopped at block {}", head);
+  log->flush();
+}
+
+std::uint16_t Daemon::http_port() const {
+  return m_impl->http ? m_impl->http->port() : 0;
+}
+
+txpool::Pool& Daemon::pool() {
+  return *m_impl->pool;
+}
+
+const storage::Database& Daemon::database() const {
+  return *m_impl->db;
+}
+
+std::uint64_t Daemon::chain_id() const {
+  return m_impl->chain.chain_id;
+}
+
+}  // namespace rollup::node
