@@ -39,8 +39,10 @@ for stage in "${stages[@]}"; do
   cmake --build "$dir" -j "$jobs"
   # --no-tests=error: a build that lost its tests must not pass as "nothing failed".
   ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs"
-  # The conformance summaries, so the log shows what was counted.
-  for suite in rlp:RLPTests tx:TransactionTests trie:TrieTests; do
+  # The crash tests' counts and the conformance summaries, so the log shows what was checked.
+  grep -h -E '^(crash test: [0-9]+ kills|node-crash-test: )' "$dir/Testing/Temporary/LastTest.log" |
+    sed "s/^/($stage) /" || true
+  for suite in rlp:RLPTests tx:TransactionTests trie:TrieTests keystore:KeyStoreTests; do
     "$dir/bin/rollup-conformance" "${suite%%:*}" "$fixtures/${suite#*:}" | tail -n 1 |
       sed "s/^/conformance ${suite%%:*} ($stage): /"
   done
