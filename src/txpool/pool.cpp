@@ -50,8 +50,13 @@ bool pays_more(const types::Transaction& a, const types::Transaction& b) {
 }  // namespace
 
 Result<Hash> Pool::add(types::Transaction txn, const Address& sender) {
+  Bytes encoded = types::encode_transaction(txn);
+  return add(std::move(txn), sender, std::move(encoded));
+}
+
+Result<Hash> Pool::add(types::Transaction txn, const Address& sender, Bytes encoded) {
   auto tx = std::make_shared<PoolTx>();
-  tx->encoded = types::encode_transaction(txn);
+  tx->encoded = std::move(encoded);
   if (tx->encoded.size() > m_config.max_tx_size) {
     return fail(Errc::oversized_data, "transaction size " + std::to_string(tx->encoded.size()) +
                                           ", limit " + std::to_string(m_config.max_tx_size));
@@ -347,13 +352,16 @@ std::vector<Result<std::pair<types::Transaction, Address>>> decode_and_recover(
 
 std::vector<Result<Hash>> submit(Pool& pool, std::span<const Bytes> envelopes,
                                  std::size_t threads) {
+  auto decoded = decode_and_recover(envelopes, threads);
   std::vector<Result<Hash>> results;
   results.reserve(envelopes.size());
-  for (auto& decoded : decode_and_recover(envelopes, threads)) {
-    if (!decoded) {
-      results.emplace_back(std::unexpected(std::move(decoded).error()));
+  for (std::size_t i = 0; i < decoded.size(); ++i) {
+    if (!decoded[i]) {
+      results.emplace_back(std::unexpected(std::move(decoded[i]).error()));
     } else {
-      results.push_back(pool.add(std::move(decoded->first), decoded->second));
+      // The decoder accepts canonical encodings only, so the envelope is the re-encoding.
+      results.push_back(
+          pool.add(std::move(decoded[i]->first), decoded[i]->second, Bytes(envelopes[i])));
     }
   }
   return results;

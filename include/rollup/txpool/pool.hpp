@@ -104,6 +104,9 @@ class Pool {
   // Validates and inserts a transaction whose sender has been recovered. Returns its hash once
   // the transaction is in the pool and, with a journal, in the journal.
   [[nodiscard]] Result<Hash> add(types::Transaction txn, const Address& sender);
+  // The same for a transaction decoded from `encoded`, its EIP-2718 envelope, which is kept as is
+  // instead of being encoded again.
+  [[nodiscard]] Result<Hash> add(types::Transaction txn, const Address& sender, Bytes encoded);
 
   // Moves to a new head: `changed` lists the accounts the new blocks touched (their state diff),
   // the only senders whose transactions can have become stale or unaffordable.
