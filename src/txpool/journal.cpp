@@ -109,15 +109,20 @@ Journal::~Journal() {
 }
 
 Result<void> Journal::append(ByteView envelope) {
-  Bytes record;
-  record.reserve(k_header + envelope.size());
-  put_header(record, envelope);
-  record.insert(record.end(), envelope.begin(), envelope.end());
+  return append_many(std::span<const ByteView>(&envelope, 1));
+}
+
+Result<void> Journal::append_many(std::span<const ByteView> envelopes) {
+  Bytes records;
+  for (const ByteView e : envelopes) {
+    put_header(records, e);
+    records.insert(records.end(), e.begin(), e.end());
+  }
   std::lock_guard lock(m_mutex);
-  // One write per record, so a kill leaves at most this record torn.
-  ROLLUP_TRY_VOID(write_all(m_fd, record, m_path));
+  // A kill during the write leaves whole records and at most one torn one, which open() cuts.
+  ROLLUP_TRY_VOID(write_all(m_fd, records, m_path));
   if (m_sync && ::fdatasync(m_fd) != 0) return std::unexpected(io_error("cannot sync", m_path));
-  ++m_records;
+  m_records += envelopes.size();
   return {};
 }
 

@@ -55,29 +55,40 @@ Result<Hash> Pool::add(types::Transaction txn, const Address& sender) {
 }
 
 Result<Hash> Pool::add(types::Transaction txn, const Address& sender, Bytes encoded) {
+  std::vector<Incoming> one;
+  one.push_back({std::move(txn), sender, std::move(encoded)});
+  return std::move(add_many(std::move(one)).front());
+}
+
+Result<Pool::Prepared> Pool::prepare(Incoming in) const {
   auto tx = std::make_shared<PoolTx>();
-  tx->encoded = std::move(encoded);
+  tx->encoded = std::move(in.encoded);
   if (tx->encoded.size() > m_config.max_tx_size) {
     return fail(Errc::oversized_data, "transaction size " + std::to_string(tx->encoded.size()) +
                                           ", limit " + std::to_string(m_config.max_tx_size));
   }
   tx->hash = crypto::keccak256(tx->encoded);
-  ROLLUP_TRY_VOID(types::check_transaction(txn, m_chain.chain_id));
+  ROLLUP_TRY_VOID(types::check_transaction(in.txn, m_chain.chain_id));
   // A signature without a chain id is valid on every chain that accepts such signatures; taking one
   // is for operators who know they want it (geth refuses them over RPC by default too).
-  if (!txn.chain_id && !m_config.allow_unprotected) return fail(Errc::unprotected);
-  if (txn.max_priority_fee_per_gas < m_config.min_tip) {
-    return fail(Errc::underpriced, "tip " + to_string(txn.max_priority_fee_per_gas) +
+  if (!in.txn.chain_id && !m_config.allow_unprotected) return fail(Errc::unprotected);
+  if (in.txn.max_priority_fee_per_gas < m_config.min_tip) {
+    return fail(Errc::underpriced, "tip " + to_string(in.txn.max_priority_fee_per_gas) +
                                        " wei, minimum " + to_string(m_config.min_tip));
   }
+  Prepared p;
   // check_transaction rules out an overflow of gas * max fee, not of the sum with the value.
-  const bool cost_overflow =
-      add_overflow(uint256(txn.gas_limit) * txn.max_fee_per_gas, txn.value, tx->cost);
-  tx->sender = sender;
-  tx->txn = std::move(txn);
-  const types::Transaction& t = tx->txn;
+  p.cost_overflow =
+      add_overflow(uint256(in.txn.gas_limit) * in.txn.max_fee_per_gas, in.txn.value, tx->cost);
+  tx->sender = in.sender;
+  tx->txn = std::move(in.txn);
+  p.tx = std::move(tx);
+  return p;
+}
 
-  std::lock_guard lock(m_mutex);
+Result<TxPtr> Pool::admit(std::shared_ptr<PoolTx> tx, bool cost_overflow) {
+  const types::Transaction& t = tx->txn;
+  const Address sender = tx->sender;
   if (m_by_hash.contains(tx->hash)) return fail(Errc::already_known);
   if (t.gas_limit > m_head.gas_limit) {
     return fail(execution::Errc::exceeds_block_gas_limit, "gas " + std::to_string(t.gas_limit) +
@@ -116,11 +127,13 @@ Result<Hash> Pool::add(types::Transaction txn, const Address& sender, Bytes enco
                     (cost_overflow ? "more than 2^256" : to_string(tx->cost)) + ", overshot " +
                     (cost_overflow ? "more than 2^256" : to_string(tx->cost - account.balance)));
   }
+  TxPtr replaced;
   const auto same_nonce = account.txs.find(t.nonce);
   if (same_nonce != account.txs.end()) {
     if (!bumps(t, same_nonce->second->txn, m_config.price_bump_percent)) {
       return fail(Errc::replacement_underpriced);
     }
+    replaced = same_nonce->second;
     remove(account, same_nonce);
   } else {
     const bool gapped = t.nonce > account.nonce + account.pending;
@@ -135,22 +148,53 @@ Result<Hash> Pool::add(types::Transaction txn, const Address& sender, Bytes enco
     }
   }
   tx->seq = m_seq++;
-  if (held == m_accounts.end()) {
-    held = m_accounts.emplace(sender, std::move(fresh)).first;
-  }
-  const Hash hash = tx->hash;
-  const TxPtr kept = tx;
+  if (held == m_accounts.end()) held = m_accounts.emplace(sender, std::move(fresh)).first;
   insert(held->second, std::move(tx));
-  if (m_journal != nullptr) {
-    // Not acknowledged unless journaled: take it back out when the write fails.
-    if (auto written = m_journal->append(kept->encoded); !written) {
-      Account& owner = held->second;
-      remove(owner, owner.txs.find(kept->txn.nonce));
-      drop_empty(sender);
-      return std::unexpected(written.error());
+  return replaced;
+}
+
+std::vector<Result<Hash>> Pool::add_many(std::vector<Incoming> batch) {
+  std::vector<Result<Hash>> results;
+  std::vector<Result<Prepared>> prepared;
+  prepared.reserve(batch.size());
+  // The checks that need neither the pool nor the state run before the lock is taken.
+  for (Incoming& in : batch) prepared.push_back(prepare(std::move(in)));
+  struct Admitted {
+    std::size_t index;
+    TxPtr tx;
+    TxPtr replaced;
+  };
+  std::vector<Admitted> admitted;
+  std::lock_guard lock(m_mutex);
+  for (std::size_t i = 0; i < prepared.size(); ++i) {
+    if (!prepared[i]) {
+      results.emplace_back(std::unexpected(std::move(prepared[i]).error()));
+      continue;
+    }
+    TxPtr tx = prepared[i]->tx;
+    auto replaced = admit(std::move(prepared[i]->tx), prepared[i]->cost_overflow);
+    if (!replaced) {
+      results.emplace_back(std::unexpected(std::move(replaced).error()));
+      continue;
+    }
+    results.emplace_back(tx->hash);
+    admitted.push_back({i, std::move(tx), std::move(*replaced)});
+  }
+  if (m_journal == nullptr || admitted.empty()) return results;
+  // One write for the whole batch; nothing in it is acknowledged unless the write succeeded.
+  std::vector<ByteView> records;
+  records.reserve(admitted.size());
+  for (const Admitted& a : admitted) records.push_back(a.tx->encoded);
+  if (auto written = m_journal->append_many(records); !written) {
+    for (auto it = admitted.rbegin(); it != admitted.rend(); ++it) {
+      Account& owner = m_accounts.at(it->tx->sender);
+      remove(owner, owner.txs.find(it->tx->txn.nonce));
+      if (it->replaced) insert(owner, it->replaced);
+      drop_empty(it->tx->sender);
+      results[it->index] = std::unexpected(written.error());
     }
   }
-  return hash;
+  return results;
 }
 
 void Pool::set_journal(Journal* journal) {
@@ -353,17 +397,20 @@ std::vector<Result<std::pair<types::Transaction, Address>>> decode_and_recover(
 std::vector<Result<Hash>> submit(Pool& pool, std::span<const Bytes> envelopes,
                                  std::size_t threads) {
   auto decoded = decode_and_recover(envelopes, threads);
-  std::vector<Result<Hash>> results;
-  results.reserve(envelopes.size());
+  std::vector<Result<Hash>> results(envelopes.size(), Hash{});
+  std::vector<Pool::Incoming> batch;
+  std::vector<std::size_t> where;
   for (std::size_t i = 0; i < decoded.size(); ++i) {
     if (!decoded[i]) {
-      results.emplace_back(std::unexpected(std::move(decoded[i]).error()));
-    } else {
-      // The decoder accepts canonical encodings only, so the envelope is the re-encoding.
-      results.push_back(
-          pool.add(std::move(decoded[i]->first), decoded[i]->second, Bytes(envelopes[i])));
+      results[i] = std::unexpected(std::move(decoded[i]).error());
+      continue;
     }
+    // The decoder accepts canonical encodings only, so the envelope is the re-encoding.
+    batch.push_back({std::move(decoded[i]->first), decoded[i]->second, Bytes(envelopes[i])});
+    where.push_back(i);
   }
+  auto added = pool.add_many(std::move(batch));
+  for (std::size_t k = 0; k < added.size(); ++k) results[where[k]] = std::move(added[k]);
   return results;
 }
 

@@ -44,6 +44,8 @@ class Journal {
   Journal& operator=(const Journal&) = delete;
 
   [[nodiscard]] Result<void> append(ByteView envelope);
+  // Several records with one write(2) (and one sync): the batch intake's path.
+  [[nodiscard]] Result<void> append_many(std::span<const ByteView> envelopes);
   // Replaces the file with exactly these transactions (written beside it, synced, renamed in).
   [[nodiscard]] Result<void> rewrite(std::span<const Bytes> envelopes);
   // Records in the file, live or dead.

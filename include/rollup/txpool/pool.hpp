@@ -108,6 +108,14 @@ class Pool {
   // instead of being encoded again.
   [[nodiscard]] Result<Hash> add(types::Transaction txn, const Address& sender, Bytes encoded);
 
+  struct Incoming {
+    types::Transaction txn;
+    Address sender;
+    Bytes encoded;  // its EIP-2718 envelope
+  };
+  // add() for a batch, in order, under one lock and with one journal write: one result each.
+  [[nodiscard]] std::vector<Result<Hash>> add_many(std::vector<Incoming> batch);
+
   // Moves to a new head: `changed` lists the accounts the new blocks touched (their state diff),
   // the only senders whose transactions can have become stale or unaffordable.
   [[nodiscard]] Result<void> set_head(Head head, std::span<const Address> changed);
@@ -134,7 +142,15 @@ class Pool {
     bool operator()(const PoolTx* a, const PoolTx* b) const noexcept;
   };
 
-  Result<Account*> account_for(const Address& sender);
+  struct Prepared {
+    std::shared_ptr<PoolTx> tx;
+    bool cost_overflow = false;
+  };
+  // The checks that need neither the pool nor the state (no lock).
+  Result<Prepared> prepare(Incoming in) const;
+  // Validation against the pool and the head state, and insertion (under the lock). Returns the
+  // transaction it replaced, if any.
+  Result<TxPtr> admit(std::shared_ptr<PoolTx> tx, bool cost_overflow);
   void recount(Account& account);
   void insert(Account& account, TxPtr tx);
   void remove(Account& account, std::map<std::uint64_t, TxPtr>::iterator it);
