@@ -21,6 +21,7 @@
 
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
+#include "rollup/crypto/keccak.hpp"
 #include "rollup/rlp/rlp.hpp"
 #include "schema.hpp"
 
@@ -480,11 +481,13 @@ void Rocks::put_block(rocksdb::WriteBatch& batch, const Block& block, const Hash
   rlp::Encoder body;
   const std::size_t mark = body.begin_list();
   for (std::size_t i = 0; i < block.transactions.size(); ++i) {
-    body.add_string(types::encode_transaction(block.transactions[i]));
+    // A transaction's hash is the keccak of its envelope: one encoding serves the body and the
+    // index.
+    const Bytes envelope = types::encode_transaction(block.transactions[i]);
+    body.add_string(envelope);
     std::string loc = s::number_key(n);
     for (int b = 3; b >= 0; --b) loc.push_back(static_cast<char>(i >> (8 * b)));
-    batch.Put(cf(s::tx_index), slice(types::transaction_hash(block.transactions[i]).view()),
-              slice(loc));
+    batch.Put(cf(s::tx_index), slice(crypto::keccak256(envelope).view()), slice(loc));
   }
   body.end_list(mark);
   batch.Put(cf(s::bodies), slice(hash.view()), slice(body.bytes()));
