@@ -187,6 +187,10 @@ std::vector<Key> make_keys() {
   add("txpool.price_bump", "", "percent", "Fee increase a replacement needs, in percent.",
       setter(u64(1, 1000), [](Config& c, std::uint64_t v) { c.txpool.price_bump = v; }),
       [](const Config& c) { return std::to_string(c.txpool.price_bump); });
+  add("txpool.lifetime", "", "seconds",
+      "How long a queued (nonce-gapped) transaction may wait for its gap to fill.",
+      setter(u64(1, 30 * 24 * 3600), [](Config& c, std::uint64_t v) { c.txpool.lifetime_s = v; }),
+      [](const Config& c) { return std::to_string(c.txpool.lifetime_s); });
   add("txpool.allow_unprotected", "", "bool",
       "Accept legacy transactions signed without a chain id (replayable on other chains).",
       setter(parse_bool, [](Config& c, bool v) { c.txpool.allow_unprotected = v; }),

@@ -173,6 +173,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   pool_config.account_queue = config.txpool.account_queue;
   pool_config.price_bump_percent = static_cast<unsigned>(config.txpool.price_bump);
   pool_config.allow_unprotected = config.txpool.allow_unprotected;
+  pool_config.queued_lifetime = std::chrono::seconds(config.txpool.lifetime_s);
   ROLLUP_TRY(txpool::Head head,
              sequencer::Sequencer::pool_head(*impl->db, impl->chain, config.sequencer.gas_limit));
   impl->pool = std::make_unique<txpool::Pool>(pool_config, impl->chain, std::move(head),

@@ -148,6 +148,7 @@ Result<TxPtr> Pool::admit(std::shared_ptr<PoolTx> tx, bool cost_overflow) {
     }
   }
   tx->seq = m_seq++;
+  tx->arrived = m_config.now();
   if (held == m_accounts.end()) held = m_accounts.emplace(sender, std::move(fresh)).first;
   insert(held->second, std::move(tx));
   return replaced;
@@ -285,7 +286,23 @@ Result<void> Pool::set_head(Head head, std::span<const Address> changed) {
     recount(account);
     drop_empty(address);
   }
+  drop_expired_queued();
   return compact_journal();
+}
+
+void Pool::drop_expired_queued() {
+  // A walk over the senders held (a few thousand at most), once per block.
+  const auto deadline = m_config.now() - m_config.queued_lifetime;
+  for (auto it = m_accounts.begin(); it != m_accounts.end();) {
+    Account& account = it->second;
+    auto tx = std::next(account.txs.begin(), static_cast<std::ptrdiff_t>(account.pending));
+    while (tx != account.txs.end()) {
+      auto next = std::next(tx);
+      if (tx->second->arrived < deadline) remove(account, tx);
+      tx = next;
+    }
+    it = account.txs.empty() ? m_accounts.erase(it) : std::next(it);
+  }
 }
 
 Status Pool::status() const {

@@ -75,6 +75,7 @@ struct Config {
     std::uint64_t global_queue = 1024;
     std::uint64_t account_queue = 64;
     std::uint64_t price_bump = 10;
+    std::uint64_t lifetime_s = 3 * 3600;
     bool allow_unprotected = false;
     bool journal_sync = false;
   } txpool;

@@ -18,7 +18,9 @@
 //
 // Thread-safety: all members may be called from any thread; one mutex guards the pool.
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,6 +67,12 @@ struct Config {
   uint256 min_tip = uint256(1);  // wei per gas
   // Accept legacy transactions signed without a chain id (replayable on any such chain).
   bool allow_unprotected = false;
+  // How long a queued (nonce-gapped) transaction may wait for its gap to fill.
+  std::chrono::seconds queued_lifetime{3 * 3600};
+  // The pool's clock; injectable so tests can move time.
+  std::function<std::chrono::steady_clock::time_point()> now = [] {
+    return std::chrono::steady_clock::now();
+  };
 };
 
 // A transaction as the pool holds it, with what it cost to learn once.
@@ -75,6 +83,7 @@ struct PoolTx {
   Bytes encoded;          // the EIP-2718 envelope (journal, raw RPC answers, size limit)
   uint256 cost;           // gas_limit * max_fee + value: what the balance must cover
   std::uint64_t seq = 0;  // arrival order, the tie-break among equal fees
+  std::chrono::steady_clock::time_point arrived;
 };
 using TxPtr = std::shared_ptr<const PoolTx>;
 
@@ -117,7 +126,8 @@ class Pool {
   [[nodiscard]] std::vector<Result<Hash>> add_many(std::vector<Incoming> batch);
 
   // Moves to a new head: `changed` lists the accounts the new blocks touched (their state diff),
-  // the only senders whose transactions can have become stale or unaffordable.
+  // the only senders whose transactions can have become stale or unaffordable. Queued
+  // transactions older than the queued lifetime are dropped too.
   [[nodiscard]] Result<void> set_head(Head head, std::span<const Address> changed);
 
   [[nodiscard]] Status status() const;
@@ -158,6 +168,7 @@ class Pool {
   bool evict_cheapest_except(const Address& sender, const PoolTx& incoming);
 
   Result<void> compact_journal();
+  void drop_expired_queued();
 
   const Config m_config;
   const execution::ChainConfig m_chain;

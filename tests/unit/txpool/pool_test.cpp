@@ -9,7 +9,6 @@
 namespace rollup::txpool {
 namespace {
 
-
 using namespace rollup::testing;
 
 class PoolTest : public ::testing::Test {
@@ -181,6 +180,22 @@ TEST_F(PoolTest, NewHeadDropsIncludedAndUnaffordableAndPromotes) {
   state->map[bob.address].nonce = 5;
   ASSERT_TRUE(pool.set_head(head(), std::vector<Address>{}));
   EXPECT_EQ(pool.status().pending, 1u);
+}
+
+TEST_F(PoolTest, QueuedTransactionsExpireButPendingOnesStay) {
+  auto now = std::chrono::steady_clock::now();
+  Config config;
+  config.now = [&now] { return now; };
+  Pool pool = make_pool(config);
+  ASSERT_TRUE(pool.add(tx(alice, 0), alice.address));
+  ASSERT_TRUE(pool.add(tx(alice, 2), alice.address));  // waits for nonce 1
+  now += std::chrono::hours(3) - std::chrono::seconds(1);
+  ASSERT_TRUE(pool.set_head(head(), std::vector<Address>{}));
+  EXPECT_EQ(pool.status().queued, 1u);
+  now += std::chrono::seconds(2);
+  ASSERT_TRUE(pool.set_head(head(), std::vector<Address>{}));
+  EXPECT_EQ(pool.status().queued, 0u);
+  EXPECT_EQ(pool.status().pending, 1u) << "an executable transaction does not expire";
 }
 
 TEST_F(PoolTest, BestTransactionsOrdersByEffectiveTipAndKeepsNonceOrder) {
