@@ -36,13 +36,15 @@ T& must(Result<std::reference_wrapper<T>> r) {
 struct Daemon::Impl {
   Config config;
   execution::ChainConfig chain;
+  // Declared first, destroyed last: the sequencer's callbacks and the HTTP handlers update and
+  // render it until they are stopped.
+  net::Registry metrics;
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<txpool::Journal> journal;
   std::unique_ptr<txpool::Pool> pool;
   std::unique_ptr<sequencer::Sequencer> sequencer;
   std::unique_ptr<sequencer::Loop> loop;
   std::unique_ptr<net::HttpServer> http;
-  net::Registry metrics;
   std::atomic<std::int64_t> last_block_ns{0};  // steady clock of the last sealed block
   bool stopped = false;
 
