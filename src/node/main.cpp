@@ -80,12 +80,14 @@ int main(int argc, char** argv) {
 
   auto* run = app.add_subcommand("run", "run the node: sequence blocks and serve HTTP");
   std::string config_file;
-  run->add_option("--config", config_file, "TOML configuration file (docs/configuration.md)");
+  run->add_option("--config", config_file, "TOML configuration file (docs/configuration.md)")
+      ->type_name("path");
   std::map<std::string, std::string> values;
   std::map<std::string, CLI::Option*> options;
   for (const node::Key& key : node::keys()) {
-    options[key.name] = run->add_option(key.flag, values[key.name],
-                                        key.help + " [" + key.type + "; env " + key.env + "]");
+    options[key.name] =
+        run->add_option(key.flag, values[key.name], key.help + " [env " + key.env + "]")
+            ->type_name(key.type);
   }
   auto* version = app.add_subcommand("version", "print the version");
 
