@@ -27,6 +27,14 @@ uint256 next_base_fee(const types::Header& parent, const ChainConfig& config) {
   return base - delta;  // delta <= base / denominator, so this never goes below zero
 }
 
+bool is_transaction_fault(const Error& error) {
+  const std::error_code& code = error.code();
+  if (code.category() == make_error_code(types::Errc::wrong_chain_id).category()) return true;
+  if (code.category() != make_error_code(Errc::nonce_too_low).category()) return false;
+  // The execution codes from nonce_too_low on describe transactions; the others, genesis files.
+  return code.value() >= static_cast<int>(Errc::nonce_too_low);
+}
+
 uint256 effective_gas_price(const types::Transaction& txn, const uint256& base_fee) {
   const uint256 with_tip = base_fee + txn.max_priority_fee_per_gas;
   return std::min(txn.max_fee_per_gas, with_tip);

@@ -45,7 +45,8 @@ struct Daemon::Impl {
   std::unique_ptr<sequencer::Sequencer> sequencer;
   std::unique_ptr<sequencer::Loop> loop;
   std::unique_ptr<net::HttpServer> http;
-  std::atomic<std::int64_t> last_block_ns{0};  // steady clock of the last sealed block
+  // Steady clock of the last tick that went well (a block sealed, or nothing to include).
+  std::atomic<std::int64_t> last_ok_ns{0};
   bool stopped = false;
 
   net::Counter* blocks = nullptr;
@@ -99,8 +100,12 @@ struct Daemon::Impl {
     transactions->inc(sealed.transactions);
     build_seconds->observe(std::chrono::duration<double>(sealed.build_time).count());
     commit_seconds->observe(std::chrono::duration<double>(sealed.commit_time).count());
-    last_block_ns.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+    last_ok_ns.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
     update_gauges();
+    if (sealed.pool_error) {
+      logger("txpool")->warn("could not move to block {}: {} (retried with the next block)",
+                             sealed.header.number, sealed.pool_error->message());
+    }
     auto log = logger("sequencer");
     if (sealed.transactions > 0 || log->should_log(spdlog::level::debug)) {
       log->log(sealed.transactions > 0 ? spdlog::level::info : spdlog::level::debug,
@@ -112,10 +117,11 @@ struct Daemon::Impl {
     }
   }
 
-  // Healthy while blocks keep coming: a sequencer that has not sealed a block for ten block times
-  // (and at least ten seconds) is stuck, whatever else still answers.
+  // Healthy while the sequencer's ticks succeed: one whose blocks have failed for ten block times
+  // (and at least ten seconds) is stuck, whatever else still answers. A tick with nothing to
+  // include counts as a success when empty blocks are off.
   net::Response health() const {
-    const auto last = Clock::time_point(Clock::duration(last_block_ns.load()));
+    const auto last = Clock::time_point(Clock::duration(last_ok_ns.load()));
     const auto quiet = Clock::now() - last;
     const auto limit = std::max<Clock::duration>(
         10 * config.sequencer.block_time_ms * std::chrono::milliseconds(1),
@@ -123,10 +129,10 @@ struct Daemon::Impl {
     const auto head = db->heads().unsafe;
     net::Response r;
     r.content_type = "application/json";
-    const bool ok = !config.sequencer.empty_blocks || quiet <= limit;
+    const bool ok = quiet <= limit;
     r.status = ok ? 200 : 503;
     r.body = std::string(R"({"status":")") + (ok ? "ok" : "stalled") + R"(","head":)" +
-             std::to_string(head.number) + R"(,"seconds_since_block":)" +
+             std::to_string(head.number) + R"(,"seconds_since_progress":)" +
              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(quiet).count()) + "}";
     return r;
   }
@@ -195,7 +201,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
 
   impl->register_metrics();
   impl->update_gauges();
-  impl->last_block_ns.store(Clock::now().time_since_epoch().count());
+  impl->last_ok_ns.store(Clock::now().time_since_epoch().count());
 
   net::HttpServerOptions http_options;
   http_options.address = config.http.addr;
@@ -228,6 +234,9 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
       [self](const Error& e) {
         self->block_errors->inc();
         logger("sequencer")->error("block production failed: {}", e.message());
+      },
+      [self] {
+        self->last_ok_ns.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
       });
   impl->loop->start();
   log->info("sequencing every {} ms", config.sequencer.block_time_ms);

@@ -63,7 +63,13 @@ Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now) {
     const txpool::TxPtr tx = best.next();
     if (!tx) break;
     // A transaction that does not fit, or no longer applies, holds back its sender's later nonces.
-    if (tx->txn.gas_limit > builder.gas_left() || !builder.add(tx->txn, tx->sender)) {
+    if (tx->txn.gas_limit > builder.gas_left()) {
+      best.skip_sender();
+      ++sealed.skipped;
+      continue;
+    }
+    if (auto added = builder.add(tx->txn, tx->sender); !added) {
+      if (!execution::is_transaction_fault(added.error())) return fail(std::move(added).error());
       best.skip_sender();
       ++sealed.skipped;
     }
@@ -86,16 +92,28 @@ Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now) {
   sealed.commit_time = committed_at - built_at;
 
   // The pool re-checks the senders whose accounts changed. If that fails (a state read error), the
-  // accounts are remembered and re-checked with the next block, so no change is ever missed.
+  // accounts are remembered and re-checked with the next block, so no change is ever missed; the
+  // block itself is committed either way.
   for (const auto& change : built.diff.accounts) m_unsynced.push_back(change.address);
-  ROLLUP_TRY(txpool::Head head, pool_head(m_db, m_chain, m_config.gas_limit));
-  ROLLUP_TRY_VOID(m_pool.set_head(std::move(head), m_unsynced));
-  m_unsynced.clear();
+  std::ranges::sort(m_unsynced);
+  m_unsynced.erase(std::ranges::unique(m_unsynced).begin(), m_unsynced.end());
+  auto synced = [&]() -> Result<void> {
+    ROLLUP_TRY(txpool::Head head, pool_head(m_db, m_chain, m_config.gas_limit));
+    return m_pool.set_head(std::move(head), m_unsynced);
+  }();
+  if (synced) {
+    m_unsynced.clear();
+  } else {
+    sealed.pool_error = std::move(synced).error();
+  }
   return std::optional<Sealed>{std::move(sealed)};
 }
 
-Loop::Loop(Sequencer& sequencer, OnSealed on_sealed, OnError on_error)
-    : m_sequencer(sequencer), m_on_sealed(std::move(on_sealed)), m_on_error(std::move(on_error)) {}
+Loop::Loop(Sequencer& sequencer, OnSealed on_sealed, OnError on_error, OnIdle on_idle)
+    : m_sequencer(sequencer),
+      m_on_sealed(std::move(on_sealed)),
+      m_on_error(std::move(on_error)),
+      m_on_idle(std::move(on_idle)) {}
 
 Loop::~Loop() {
   stop();
@@ -129,8 +147,10 @@ void Loop::run(std::stop_token stop) {
     auto produced = m_sequencer.produce(static_cast<std::uint64_t>(wall.count()));
     if (!produced) {
       if (m_on_error) m_on_error(produced.error());
-    } else if (*produced && m_on_sealed) {
-      m_on_sealed(**produced);
+    } else if (*produced) {
+      if (m_on_sealed) m_on_sealed(**produced);
+    } else if (m_on_idle) {
+      m_on_idle();
     }
   }
 }

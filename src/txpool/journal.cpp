@@ -119,9 +119,23 @@ Result<void> Journal::append_many(std::span<const ByteView> envelopes) {
     records.insert(records.end(), e.begin(), e.end());
   }
   std::lock_guard lock(m_mutex);
-  // A kill during the write leaves whole records and at most one torn one, which open() cuts.
-  ROLLUP_TRY_VOID(write_all(m_fd, records, m_path));
-  if (m_sync && ::fdatasync(m_fd) != 0) return std::unexpected(io_error("cannot sync", m_path));
+  if (m_broken) {
+    return fail(Errc::journal_io,
+                m_path.string() + ": an earlier failed write could not be undone");
+  }
+  // A kill during the write leaves whole records and at most one torn one, which open() cuts. A
+  // failed write is cut back here instead: records appended after a torn one would be lost at
+  // the next open, and the caller reports these transactions as refused, so they must not stay.
+  const off_t start = ::lseek(m_fd, 0, SEEK_CUR);
+  if (start < 0) return std::unexpected(io_error("cannot seek", m_path));
+  auto written = write_all(m_fd, records, m_path);
+  if (written && m_sync && ::fdatasync(m_fd) != 0) {
+    written = std::unexpected(io_error("cannot sync", m_path));
+  }
+  if (!written) {
+    if (::ftruncate(m_fd, start) != 0 || ::lseek(m_fd, start, SEEK_SET) != start) m_broken = true;
+    return written;
+  }
   m_records += envelopes.size();
   return {};
 }
@@ -153,6 +167,7 @@ Result<void> Journal::rewrite(std::span<const Bytes> envelopes) {
   ::close(m_fd);
   m_fd = fd;
   m_records = envelopes.size();
+  m_broken = false;
   // Appends go to the new file; it was opened write-only at its end.
   const int dir = ::open(m_path.parent_path().empty() ? "." : m_path.parent_path().c_str(),
                          O_RDONLY | O_DIRECTORY | O_CLOEXEC);

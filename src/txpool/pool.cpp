@@ -33,12 +33,16 @@ Pool::Pool(Config config, execution::ChainConfig chain, Head head, bool code_sup
 
 namespace {
 
-// Both fee fields raised by at least `percent` over the transaction replaced.
+// geth's rule: both fee fields strictly higher, and each at least old * (100 + percent) / 100.
 bool bumps(const types::Transaction& next, const types::Transaction& old, unsigned percent) {
+  if (next.max_fee_per_gas <= old.max_fee_per_gas ||
+      next.max_priority_fee_per_gas <= old.max_priority_fee_per_gas) {
+    return false;
+  }
   const uint256 factor(100 + percent);
   const uint256 hundred(100);
-  return next.max_fee_per_gas * hundred >= old.max_fee_per_gas * factor &&
-         next.max_priority_fee_per_gas * hundred >= old.max_priority_fee_per_gas * factor;
+  return next.max_fee_per_gas >= old.max_fee_per_gas * factor / hundred &&
+         next.max_priority_fee_per_gas >= old.max_priority_fee_per_gas * factor / hundred;
 }
 
 // Strictly higher fees: the condition to push another transaction out of a full pool.
@@ -134,6 +138,18 @@ Result<TxPtr> Pool::admit(std::shared_ptr<PoolTx> tx, bool cost_overflow) {
       return fail(Errc::replacement_underpriced);
     }
     replaced = same_nonce->second;
+  }
+  // All of the sender's transactions together must be affordable, not each alone: otherwise one
+  // balance could hold many pool slots that can never all execute (geth checks the same).
+  const uint256 others = replaced ? account.spend - replaced->cost : account.spend;
+  uint256 total;
+  if (add_overflow(others, tx->cost, total) || total > account.balance) {
+    return fail(execution::Errc::insufficient_funds,
+                "balance " + to_string(account.balance) + ", queued cost " + to_string(others) +
+                    ", tx cost " + to_string(tx->cost) + ", overshot " +
+                    (total > account.balance ? to_string(total - account.balance) : "0"));
+  }
+  if (replaced) {
     remove(account, same_nonce);
   } else {
     const bool gapped = t.nonce > account.nonce + account.pending;
@@ -143,7 +159,7 @@ Result<TxPtr> Pool::admit(std::shared_ptr<PoolTx> tx, bool cost_overflow) {
                                            " queued transactions");
     }
     if (m_by_hash.size() >= m_config.global_slots + m_config.global_queue &&
-        !evict_cheapest_except(sender, *tx)) {
+        !evict_cheapest_except(sender, *tx, gapped)) {
       return fail(Errc::pool_full);
     }
   }
@@ -166,7 +182,11 @@ std::vector<Result<Hash>> Pool::add_many(std::vector<Incoming> batch) {
     TxPtr replaced;
   };
   std::vector<Admitted> admitted;
+  std::vector<Undo> log;
   std::lock_guard lock(m_mutex);
+  // Every insertion and removal of the batch is logged, so that a failed journal write can take
+  // the whole batch back, evictions and replacements included.
+  if (m_journal != nullptr) m_undo = &log;
   for (std::size_t i = 0; i < prepared.size(); ++i) {
     if (!prepared[i]) {
       results.emplace_back(std::unexpected(std::move(prepared[i]).error()));
@@ -181,21 +201,38 @@ std::vector<Result<Hash>> Pool::add_many(std::vector<Incoming> batch) {
     results.emplace_back(tx->hash);
     admitted.push_back({i, std::move(tx), std::move(*replaced)});
   }
+  m_undo = nullptr;
   if (m_journal == nullptr || admitted.empty()) return results;
   // One write for the whole batch; nothing in it is acknowledged unless the write succeeded.
   std::vector<ByteView> records;
   records.reserve(admitted.size());
   for (const Admitted& a : admitted) records.push_back(a.tx->encoded);
   if (auto written = m_journal->append_many(records); !written) {
-    for (auto it = admitted.rbegin(); it != admitted.rend(); ++it) {
-      Account& owner = m_accounts.at(it->tx->sender);
-      remove(owner, owner.txs.find(it->tx->txn.nonce));
-      if (it->replaced) insert(owner, it->replaced);
-      drop_empty(it->tx->sender);
-      results[it->index] = std::unexpected(written.error());
-    }
+    undo(log);
+    for (const Admitted& a : admitted) results[a.index] = std::unexpected(written.error());
   }
   return results;
+}
+
+void Pool::undo(std::vector<Undo>& log) {
+  for (auto it = log.rbegin(); it != log.rend(); ++it) {
+    const Address& sender = it->tx->sender;
+    if (it->inserted) {
+      const auto held = m_accounts.find(sender);
+      if (held == m_accounts.end()) continue;
+      const auto at = held->second.txs.find(it->tx->txn.nonce);
+      // Only this very transaction: a later entry of the log may have replaced it already.
+      if (at != held->second.txs.end() && at->second == it->tx) remove(held->second, at);
+      drop_empty(sender);
+    } else {
+      auto [held, created] = m_accounts.try_emplace(sender);
+      if (created) {
+        held->second.nonce = it->nonce;
+        held->second.balance = it->balance;
+      }
+      insert(held->second, it->tx);
+    }
+  }
 }
 
 void Pool::set_journal(Journal* journal) {
@@ -228,16 +265,20 @@ void Pool::recount(Account& account) {
 }
 
 void Pool::insert(Account& account, TxPtr tx) {
+  if (m_undo != nullptr) m_undo->push_back({true, tx, 0, uint256{}});
   const PoolTx* raw = tx.get();
   m_by_hash.emplace(raw->hash, tx);
   m_by_price.insert(raw);
+  account.spend += raw->cost;
   account.txs.emplace(raw->txn.nonce, std::move(tx));
   recount(account);
 }
 
 void Pool::remove(Account& account, std::map<std::uint64_t, TxPtr>::iterator it) {
+  if (m_undo != nullptr) m_undo->push_back({false, it->second, account.nonce, account.balance});
   m_by_price.erase(it->second.get());
   m_by_hash.erase(it->second->hash);
+  account.spend -= it->second->cost;
   account.txs.erase(it);
   recount(account);
 }
@@ -247,7 +288,8 @@ void Pool::drop_empty(const Address& sender) {
   if (it != m_accounts.end() && it->second.txs.empty()) m_accounts.erase(it);
 }
 
-bool Pool::evict_cheapest_except(const Address& sender, const PoolTx& incoming) {
+bool Pool::evict_cheapest_except(const Address& sender, const PoolTx& incoming,
+                                 bool incoming_gapped) {
   for (const PoolTx* victim : m_by_price) {
     // Cheapest first: once a transaction pays as much as the incoming one, so do all after it.
     if (!pays_more(incoming.txn, victim->txn)) return false;
@@ -256,6 +298,8 @@ bool Pool::evict_cheapest_except(const Address& sender, const PoolTx& incoming) 
     if (victim->sender == sender) continue;
     const Address owner = victim->sender;
     Account& account = m_accounts.at(owner);
+    // Transactions that cannot run yet must not churn ones that can (geth refuses the same).
+    if (incoming_gapped && victim->txn.nonce < account.nonce + account.pending) continue;
     remove(account, account.txs.find(victim->txn.nonce));
     drop_empty(owner);
     return true;
@@ -287,7 +331,10 @@ Result<void> Pool::set_head(Head head, std::span<const Address> changed) {
     drop_empty(address);
   }
   drop_expired_queued();
-  return compact_journal();
+  // A failed rewrite leaves the old journal in place (the rewrite is atomic); it only stays larger
+  // than needed, and the next head tries again. The pool itself is up to date either way.
+  static_cast<void>(compact_journal());
+  return {};
 }
 
 void Pool::drop_expired_queued() {
@@ -371,9 +418,11 @@ std::vector<Result<Address>> recover_senders(std::span<const types::Transaction>
     }
   };
   const std::size_t helpers = std::min(threads, txns.size() / 64 + 1);
-  std::vector<std::jthread> pool;
-  for (std::size_t i = 1; i < helpers; ++i) pool.emplace_back(work);
-  work();
+  {
+    std::vector<std::jthread> pool;
+    for (std::size_t i = 1; i < helpers; ++i) pool.emplace_back(work);
+    work();
+  }  // every helper has joined before `out` is returned
   return out;
 }
 

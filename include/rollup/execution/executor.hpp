@@ -83,6 +83,11 @@ class Evm {
                                                       const Message& message) = 0;
 };
 
+// Whether an error from apply_transaction (or BlockBuilder::add) is the transaction's fault (it
+// is invalid here and now, and the block goes on without it) rather than the node's (a failed
+// state read, which must abort the block).
+[[nodiscard]] bool is_transaction_fault(const Error& error);
+
 // The outcome of an applied transaction.
 struct Applied {
   std::uint64_t gas_used = 0;

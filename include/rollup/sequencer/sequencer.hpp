@@ -44,6 +44,9 @@ struct Sealed {
   std::size_t skipped = 0;  // transactions tried and left out (no longer valid, or no room)
   std::chrono::nanoseconds build_time{};   // selection and execution
   std::chrono::nanoseconds commit_time{};  // state root and the synced database write
+  // The block is committed, but the pool could not move to it (a state read failed); the accounts
+  // are re-checked with the next block.
+  std::optional<Error> pool_error;
 };
 
 class Sequencer {
@@ -54,7 +57,8 @@ class Sequencer {
 
   // Produces one block on top of the head with a timestamp of `now` (seconds) or the parent's,
   // whichever is later. Returns nullopt when there was nothing to include and empty blocks are off.
-  // On an error nothing was committed and the head is unchanged.
+  // On an error nothing was committed and the head is unchanged. Transactions that turn out
+  // invalid are left out of the block; a failure of the node itself (a state read) is an error.
   [[nodiscard]] Result<std::optional<Sealed>> produce(std::uint64_t now);
 
   // What the pool validates against, for the database's current head.
@@ -78,8 +82,9 @@ class Sequencer {
 class Loop {
  public:
   using OnSealed = std::function<void(const Sealed&)>;
+  using OnIdle = std::function<void()>;  // a tick with nothing to include (empty blocks off)
   using OnError = std::function<void(const Error&)>;
-  Loop(Sequencer& sequencer, OnSealed on_sealed, OnError on_error);
+  Loop(Sequencer& sequencer, OnSealed on_sealed, OnError on_error, OnIdle on_idle = {});
   ~Loop();
   Loop(const Loop&) = delete;
   Loop& operator=(const Loop&) = delete;
@@ -94,6 +99,7 @@ class Loop {
   Sequencer& m_sequencer;
   OnSealed m_on_sealed;
   OnError m_on_error;
+  OnIdle m_on_idle;
   std::mutex m_mutex;
   std::condition_variable_any m_wake;
   std::jthread m_thread;

@@ -59,6 +59,7 @@ class Journal {
   mutable std::mutex m_mutex;
   int m_fd;
   std::size_t m_records;
+  bool m_broken = false;  // a failed append could not be cut back: appends are refused
 };
 
 }  // namespace rollup::txpool

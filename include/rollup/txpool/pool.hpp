@@ -146,6 +146,15 @@ class Pool {
     uint256 balance;
     std::map<std::uint64_t, TxPtr> txs;  // by nonce
     std::size_t pending = 0;             // the first `pending` entries of txs are executable
+    uint256 spend;                       // the sum of the costs of txs
+  };
+  // A change add_many may have to take back: a transaction inserted, or one removed (replaced or
+  // evicted) together with its sender's account as it was, in case the removal dropped it.
+  struct Undo {
+    bool inserted;
+    TxPtr tx;
+    std::uint64_t nonce = 0;
+    uint256 balance;
   };
   // Cheapest first: the eviction order of a full pool.
   struct Cheaper {
@@ -165,7 +174,10 @@ class Pool {
   void insert(Account& account, TxPtr tx);
   void remove(Account& account, std::map<std::uint64_t, TxPtr>::iterator it);
   void drop_empty(const Address& sender);
-  bool evict_cheapest_except(const Address& sender, const PoolTx& incoming);
+  // Evicts the cheapest transaction of another sender if `incoming` pays more. A transaction that
+  // cannot execute yet (`incoming_gapped`) never pushes out an executable one.
+  bool evict_cheapest_except(const Address& sender, const PoolTx& incoming, bool incoming_gapped);
+  void undo(std::vector<Undo>& log);
 
   Result<void> compact_journal();
   void drop_expired_queued();
@@ -175,6 +187,7 @@ class Pool {
   const bool m_code_supported;
   mutable std::mutex m_mutex;
   Journal* m_journal = nullptr;
+  std::vector<Undo>* m_undo = nullptr;  // set while add_many admits a batch
   Head m_head;
   std::unordered_map<Address, Account> m_accounts;
   std::unordered_map<Hash, TxPtr> m_by_hash;

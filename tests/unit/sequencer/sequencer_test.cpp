@@ -12,7 +12,6 @@
 namespace rollup::sequencer {
 namespace {
 
-
 using namespace rollup::testing;
 constexpr std::uint64_t k_genesis_time = 1'700'000'000;
 
@@ -153,14 +152,22 @@ TEST_F(SequencerTest, BlocksTakePendingTransactionsInOrderAndConserveValue) {
 }
 
 TEST_F(SequencerTest, TimestampsNeverGoBackAndUnaffordableTransactionsAreSkipped) {
+  // A pool whose view of bob is richer than the chain (as when it has not caught up with a
+  // block yet): both transactions are admitted, only the first can execute.
+  auto rich = std::make_shared<AccountsState>();
+  rich->map[bob.address] = types::Account{.nonce = 0, .balance = 200 * k_ether};
+  auto head = Sequencer::pool_head(*db, chain, 0);
+  ASSERT_TRUE(head.has_value());
+  head->state = rich;
+  pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head, false);
   Sequencer seq = make(config);
-  // Each affordable alone, not both: the second fails in the block and leaves the pool after it.
   ASSERT_TRUE(pool->add(tx(bob, 0, carol, 60 * k_ether), bob.address));
   ASSERT_TRUE(pool->add(tx(bob, 1, carol, 60 * k_ether), bob.address));
   auto first = seq.produce(k_genesis_time + 10);
   ASSERT_TRUE(first.has_value() && first->has_value());
   EXPECT_EQ((*first)->transactions, 1u);
   EXPECT_EQ((*first)->skipped, 1u);
+  // After the block the pool sees the chain's state and drops what bob can no longer pay for.
   EXPECT_EQ(pool->status().pending + pool->status().queued, 0u);
   // The wall clock stepped back: the block keeps its parent's timestamp.
   auto second = seq.produce(k_genesis_time + 3);

@@ -1,9 +1,11 @@
 #include "rollup/txpool/journal.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
@@ -131,6 +133,87 @@ TEST_F(JournalTest, APoolRestoresItsTransactionsAfterARestart) {
   EXPECT_EQ(restored.undecodable, 0u);
   EXPECT_EQ(pool.status().pending, 2u);
   EXPECT_EQ(pool.status().queued, 1u);
+}
+
+// Makes writes to files beyond `limit` bytes fail with EFBIG for as long as it lives.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t limit) {
+    ::getrlimit(RLIMIT_FSIZE, &m_saved);
+    m_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal that kills the test
+    rlimit lower = m_saved;
+    lower.rlim_cur = limit;
+    ::setrlimit(RLIMIT_FSIZE, &lower);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &m_saved);
+    std::signal(SIGXFSZ, m_handler);
+  }
+
+ private:
+  rlimit m_saved{};
+  void (*m_handler)(int) = nullptr;
+};
+
+TEST_F(JournalTest, AFailedAppendIsCutBackSoLaterRecordsSurvive) {
+  Journal::Loaded loaded;
+  {
+    auto j = open(loaded);
+    ASSERT_TRUE(j->append(Bytes(100, 1)));
+    const auto size = fs::file_size(path);
+    {
+      FileSizeLimit limit(size + 50);  // the next record (108 bytes) only half fits
+      EXPECT_FALSE(j->append(Bytes(100, 2)));
+    }
+    EXPECT_EQ(fs::file_size(path), size) << "the torn record is cut back";
+    ASSERT_TRUE(j->append(Bytes(100, 3)));
+  }
+  auto j = open(loaded);
+  ASSERT_EQ(loaded.envelopes.size(), 2u);
+  EXPECT_EQ(loaded.envelopes[1], Bytes(100, 3));
+  EXPECT_FALSE(loaded.torn_tail);
+  EXPECT_EQ(loaded.corrupt, 0u);
+}
+
+TEST_F(JournalTest, AFailedJournalWriteTakesTheWholeBatchBackEvictionsIncluded) {
+  auto state = std::make_shared<AccountsState>();
+  std::vector<Key> keys;
+  for (std::uint8_t i = 1; i <= 4; ++i) {
+    keys.push_back(make_key(i));
+    state->map[keys.back().address].balance = 10 * k_ether;
+  }
+  execution::ChainConfig chain;
+  chain.chain_id = k_chain_id;
+  Config config;
+  config.global_slots = 2;
+  config.global_queue = 0;
+  Pool pool(config, chain, Head{state, k_gwei, 30'000'000}, false);
+  Journal::Loaded loaded;
+  auto journal = open(loaded);
+  pool.set_journal(journal.get());
+  const Address to = plain_address(5);
+  auto raw = [&](const Key& k, std::uint64_t max_fee_gwei) {
+    return types::encode_transaction(
+        transfer(k, k_chain_id, 0, to, uint256(1), max_fee_gwei * k_gwei, k_gwei));
+  };
+  const auto a = submit(pool, std::vector<Bytes>{raw(keys[0], 5)}, 1);
+  const auto b = submit(pool, std::vector<Bytes>{raw(keys[1], 20)}, 1);
+  ASSERT_TRUE(a[0] && b[0]);
+  // In one batch X evicts A, then Y evicts X; the journal write of the batch fails.
+  std::vector<Result<Hash>> batch;
+  {
+    FileSizeLimit limit(fs::file_size(path) + 10);
+    batch = submit(pool, std::vector<Bytes>{raw(keys[2], 6), raw(keys[3], 7)}, 1);
+  }
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_FALSE(batch[0]);
+  EXPECT_FALSE(batch[1]);
+  // Exactly as before the batch: A and B, nothing else.
+  EXPECT_NE(pool.get(*a[0]), nullptr);
+  EXPECT_NE(pool.get(*b[0]), nullptr);
+  EXPECT_EQ(pool.status().pending, 2u);
+  EXPECT_EQ(pool.status().queued, 0u);
+  EXPECT_EQ(*pool.pending_nonce(keys[2].address), 0u);
 }
 
 TEST(RecoverSenders, MatchesOneByOneRecoveryOnManyThreads) {

@@ -182,6 +182,52 @@ TEST_F(PoolTest, NewHeadDropsIncludedAndUnaffordableAndPromotes) {
   EXPECT_EQ(pool.status().pending, 1u);
 }
 
+TEST_F(PoolTest, ASendersTransactionsMustBeAffordableTogether) {
+  Pool pool = make_pool();
+  // 10 ether: two transfers of 4 fit, a third does not, though it would alone.
+  ASSERT_TRUE(pool.add(tx(alice, 0, 10 * k_gwei, 2 * k_gwei, 4 * k_ether), alice.address));
+  ASSERT_TRUE(pool.add(tx(alice, 1, 10 * k_gwei, 2 * k_gwei, 4 * k_ether), alice.address));
+  auto third = pool.add(tx(alice, 2, 10 * k_gwei, 2 * k_gwei, 4 * k_ether), alice.address);
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().code(), make_error_code(execution::Errc::insufficient_funds));
+  EXPECT_NE(message(third).find("queued cost 8000600000000000000"), std::string::npos)
+      << message(third);
+  // A replacement counts instead of the transaction it replaces.
+  ASSERT_TRUE(pool.add(tx(alice, 1, 11 * k_gwei, 3 * k_gwei, 5 * k_ether), alice.address));
+}
+
+TEST_F(PoolTest, AFutureTransactionNeverEvictsAnExecutableOne) {
+  Config config;
+  config.global_slots = 2;
+  config.global_queue = 0;
+  Pool pool = make_pool(config);
+  ASSERT_TRUE(pool.add(tx(alice, 0, 5 * k_gwei, k_gwei), alice.address));
+  ASSERT_TRUE(pool.add(tx(bob, 0, 5 * k_gwei, k_gwei), bob.address));
+  // carol's nonce 3 cannot run, so it may not push out either, whatever it pays.
+  auto future = pool.add(tx(carol, 3, 9 * k_gwei, 2 * k_gwei), carol.address);
+  ASSERT_FALSE(future);
+  EXPECT_EQ(future.error().code(), make_error_code(Errc::pool_full));
+  // Her nonce 0 can, and pays more: it takes the cheapest slot.
+  ASSERT_TRUE(pool.add(tx(carol, 0, 9 * k_gwei, 2 * k_gwei), carol.address));
+  EXPECT_EQ(pool.status().pending, 2u);
+}
+
+TEST_F(PoolTest, ReplacementFollowsGethsThreshold) {
+  Pool pool = make_pool();
+  ASSERT_TRUE(pool.add(tx(alice, 0, uint256(15), uint256(15)), alice.address));
+  // geth: old 15 wei -> threshold 15 * 110 / 100 = 16 (integer division), so 16 replaces.
+  auto r = pool.add(tx(alice, 0, uint256(16), uint256(16)), alice.address);
+  EXPECT_TRUE(r) << message(r);
+  // Equal fees never replace, even with a bump of zero.
+  Config zero;
+  zero.price_bump_percent = 0;
+  Pool flat = make_pool(zero);
+  ASSERT_TRUE(flat.add(tx(bob, 0, uint256(100), uint256(50)), bob.address));
+  auto same = flat.add(tx(bob, 0, uint256(100), uint256(50), uint256(2)), bob.address);
+  ASSERT_FALSE(same);
+  EXPECT_EQ(same.error().code(), make_error_code(Errc::replacement_underpriced));
+}
+
 TEST_F(PoolTest, QueuedTransactionsExpireButPendingOnesStay) {
   auto now = std::chrono::steady_clock::now();
   Config config;
