@@ -225,6 +225,17 @@ TEST_F(ExecutorTest, CodeRunsThroughTheEvmWithRefundCapAndFees) {
   EXPECT_EQ((**failed.account(alice.address)).nonce, 1u);
 }
 
+// The sequencer leaves a transaction out for its own faults only; anything else aborts the block.
+TEST(TransactionFault, ClassifiesTransactionErrorsApartFromNodeErrors) {
+  EXPECT_TRUE(is_transaction_fault(Error(make_error_code(Errc::nonce_too_low))));
+  EXPECT_TRUE(is_transaction_fault(Error(make_error_code(Errc::insufficient_funds))));
+  EXPECT_TRUE(is_transaction_fault(Error(make_error_code(Errc::code_execution_unsupported))));
+  EXPECT_TRUE(is_transaction_fault(Error(make_error_code(types::Errc::intrinsic_gas_too_low))));
+  EXPECT_FALSE(is_transaction_fault(Error(make_error_code(Errc::genesis_invalid_value))));
+  EXPECT_FALSE(is_transaction_fault(Error(make_error_code(state::Errc::state_unavailable))));
+  EXPECT_FALSE(is_transaction_fault(Error(make_error_code(state::Errc::corrupt_state))));
+}
+
 TEST(BaseFee, FollowsEip1559) {
   ChainConfig config;
   types::Header parent;
