@@ -1,5 +1,8 @@
 #include "rollup/node/datadir.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -33,7 +36,15 @@ Result<std::string> read_text(const fs::path& file) {
   return text.str();
 }
 
-// Written beside and renamed in, so the copy is whole or absent.
+bool fsync_path(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// Written beside, synced and renamed in, so the copy is whole or absent even after a power loss.
 Result<void> write_copy(const fs::path& datadir, const std::string& text) {
   const fs::path temp = genesis_copy(datadir).string() + ".tmp";
   {
@@ -41,9 +52,13 @@ Result<void> write_copy(const fs::path& datadir, const std::string& text) {
     out << text;
     if (!out.flush()) return fail(Errc::datadir, "cannot write " + temp.string());
   }
+  if (!fsync_path(temp, O_RDONLY)) return fail(Errc::datadir, "cannot sync " + temp.string());
   std::error_code ec;
   fs::rename(temp, genesis_copy(datadir), ec);
   if (ec) return fail(Errc::datadir, "cannot write " + genesis_copy(datadir).string());
+  if (!fsync_path(datadir, O_RDONLY | O_DIRECTORY)) {
+    return fail(Errc::datadir, "cannot sync " + datadir.string());
+  }
   return {};
 }
 
