@@ -2,13 +2,12 @@
 
 #include <openssl/evp.h>
 
+#include "openssl_md.hpp"
 #include "rollup/base/assert.hpp"
 
 namespace rollup::crypto {
 namespace {
 
-// Fetch each algorithm once: the implicit fetch behind EVP_sha256() repeats a provider look-up on
-// every call in OpenSSL 3, which costs more than hashing a short input.
 const EVP_MD* fetch(const char* name) noexcept {
   const EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
   ROLLUP_ASSERT(md != nullptr);  // both are in OpenSSL 3.0.7+'s default provider
@@ -26,14 +25,26 @@ FixedBytes<N> digest(const EVP_MD* md, ByteView data) noexcept {
 
 }  // namespace
 
-Hash sha256(ByteView data) noexcept {
+namespace detail {
+
+const EVP_MD* sha256_md() noexcept {
   static const EVP_MD* md = fetch("SHA256");
-  return digest<32>(md, data);
+  return md;
+}
+
+const EVP_MD* ripemd160_md() noexcept {
+  static const EVP_MD* md = fetch("RIPEMD160");
+  return md;
+}
+
+}  // namespace detail
+
+Hash sha256(ByteView data) noexcept {
+  return digest<32>(detail::sha256_md(), data);
 }
 
 FixedBytes<20> ripemd160(ByteView data) noexcept {
-  static const EVP_MD* md = fetch("RIPEMD160");
-  return digest<20>(md, data);
+  return digest<20>(detail::ripemd160_md(), data);
 }
 
 }  // namespace rollup::crypto

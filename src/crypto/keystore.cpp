@@ -18,6 +18,7 @@
 #include <optional>
 #include <span>
 
+#include "openssl_md.hpp"
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
 #include "rollup/crypto/keccak.hpp"
@@ -181,15 +182,6 @@ Result<void> check_kdf(const Kdf& k, const std::string& path) {
   return {};
 }
 
-const EVP_MD* sha256_md() noexcept {
-  static const EVP_MD* md = [] {
-    const EVP_MD* m = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    ROLLUP_ASSERT(m != nullptr);
-    return m;
-  }();
-  return md;
-}
-
 const EVP_CIPHER* aes128_ctr_cipher() noexcept {
   static const EVP_CIPHER* cipher = [] {
     const EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, "AES-128-CTR", nullptr);
@@ -212,7 +204,7 @@ Result<void> derive(const Kdf& k, std::string_view password, std::span<std::uint
   static const char k_empty[1] = {0};
   const char* pass = password.empty() ? k_empty : password.data();
   if (PKCS5_PBKDF2_HMAC(pass, static_cast<int>(password.size()), k.salt.data(),
-                        static_cast<int>(k.salt.size()), static_cast<int>(k.c), sha256_md(),
+                        static_cast<int>(k.salt.size()), static_cast<int>(k.c), detail::sha256_md(),
                         static_cast<int>(out.size()), out.data()) != 1) {
     return fail(Errc::keystore_crypto_failure, "PBKDF2-HMAC-SHA256");
   }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <new>
 
+#include "openssl_md.hpp"
 #include "rollup/base/assert.hpp"
 #include "rollup/crypto/errors.hpp"
 
@@ -31,15 +32,6 @@ class WipedWords {
   std::size_t m_count;
 };
 
-const EVP_MD* sha256_md() noexcept {
-  static const EVP_MD* md = [] {
-    const EVP_MD* m = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    ROLLUP_ASSERT(m != nullptr);
-    return m;
-  }();
-  return md;
-}
-
 bool pbkdf2_once(ByteView password, ByteView salt, std::span<std::uint8_t> out) noexcept {
   // OpenSSL takes int lengths; the keystore bounds all three far below INT_MAX.
   if (password.size() > INT_MAX || salt.size() > INT_MAX || out.size() > INT_MAX) return false;
@@ -48,7 +40,7 @@ bool pbkdf2_once(ByteView password, ByteView salt, std::span<std::uint8_t> out) 
   const unsigned char* s =
       salt.empty() ? reinterpret_cast<const unsigned char*>(k_empty) : salt.data();
   return PKCS5_PBKDF2_HMAC(pass, static_cast<int>(password.size()), s,
-                           static_cast<int>(salt.size()), 1, sha256_md(),
+                           static_cast<int>(salt.size()), 1, detail::sha256_md(),
                            static_cast<int>(out.size()), out.data()) == 1;
 }
 
