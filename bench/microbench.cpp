@@ -1,8 +1,8 @@
 // rollup-microbench: the primitives under the ingest path, each next to its peer.
-//   keccak-256 (ours)           vs OpenSSL SHA3-256 (same permutation and rate, assembly in OpenSSL)
-//   keccak256_many over 64 inputs vs 64 calls of keccak256 on the same inputs
-//   sender recovery (ours: signing hash + recover + address) vs a bare libsecp256k1 recover call
-//   RLP decode of a typical EIP-1559 transfer
+//   keccak-256 (ours)           vs OpenSSL SHA3-256 (same permutation and rate, assembly in
+//   OpenSSL) keccak256_many over 64 inputs vs 64 calls of keccak256 on the same inputs sender
+//   recovery (ours: signing hash + recover + address) vs a bare libsecp256k1 recover call RLP
+//   decode of a typical EIP-1559 transfer
 // After the Google Benchmark table it prints the ratios the performance targets are stated in, from
 // each benchmark's fastest repetition; exit status 3 when a target is missed.
 
@@ -11,12 +11,12 @@
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "rollup/crypto/keccak.hpp"
 #include "rollup/crypto/secp256k1.hpp"
@@ -74,7 +74,8 @@ void bm_keccak256_loop(benchmark::State& state) {
 
 void bm_openssl_sha3_256(benchmark::State& state) {
   const Bytes data = filler(static_cast<std::size_t>(state.range(0)));
-  // Fetched once, as a tuned caller would; the one-shot EVP_Digest still sets up a context per call.
+  // Fetched once, as a tuned caller would; the one-shot EVP_Digest still sets up a context per
+  // call.
   EVP_MD* md = EVP_MD_fetch(nullptr, "SHA3-256", nullptr);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   unsigned char out[32];
@@ -145,7 +146,9 @@ const char* kernel_name() {
 
 // Noise on a shared machine only ever adds time, so the fastest repetition is the steadiest
 // estimate of what the code costs; ratios are taken between minimums.
-double min_of(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
+double min_of(const std::vector<double>& v) {
+  return *std::min_element(v.begin(), v.end());
+}
 
 BENCHMARK(bm_keccak256)->Arg(32)->Arg(136)->Arg(1024)->ComputeStatistics("min", min_of);
 BENCHMARK(bm_openssl_sha3_256)->Arg(32)->Arg(136)->Arg(1024)->ComputeStatistics("min", min_of);
@@ -187,9 +190,9 @@ bool print_ratio(const RatioReporter& r, const std::string& ours, const std::str
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Defaults suited to a shared, noisy machine: ten repetitions, run in random interleaved order so a
-  // burst of load hits ours and the peer alike, reported as aggregates. Flags given on the command
-  // line come later and win.
+  // Defaults suited to a shared, noisy machine: ten repetitions, run in random interleaved order so
+  // a burst of load hits ours and the peer alike, reported as aggregates. Flags given on the
+  // command line come later and win.
   std::string reps = "--benchmark_repetitions=10";
   std::string interleave = "--benchmark_enable_random_interleaving=true";
   std::string aggregates = "--benchmark_report_aggregates_only=true";
@@ -207,7 +210,8 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   std::printf("\nsummary (fastest of the repetitions, ns per call)\n");
-  for (const auto& [name, ns] : reporter.ns_per_iter) std::printf("  %-36s %10.1f\n", name.c_str(), ns);
+  for (const auto& [name, ns] : reporter.ns_per_iter)
+    std::printf("  %-36s %10.1f\n", name.c_str(), ns);
   std::printf("\nbatched keccak-256, ns per input (kernel: %s)\n", kernel_name());
   for (const std::string size : {"32", "532"}) {
     const auto many = reporter.ns_per_iter.find("bm_keccak256_many/" + size);

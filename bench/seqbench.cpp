@@ -12,18 +12,18 @@
 // cores. Every transaction's signature must be recovered once, so that rate bounds the intake;
 // the ratio says how much of it is left after everything else a block needs.
 
-#include <unistd.h>
+#include <stdlib.h>  // mkdtemp
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "machine.hpp"
 #include "rollup/base/assert.hpp"
 #include "rollup/crypto/secp256k1.hpp"
 #include "rollup/sequencer/sequencer.hpp"
@@ -232,15 +232,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::string model = "unknown";
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  for (std::string line; std::getline(cpuinfo, line);) {
-    if (line.starts_with("model name")) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  }
-  std::printf("machine: %u cpus, %s\n", cores(), model.c_str());
+  bench::print_machine();
   std::printf("rollup-seqbench: %zu senders, %zu transfers, synced commits\n", o.senders,
               o.transfers);
 

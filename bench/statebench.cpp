@@ -16,7 +16,7 @@
 //
 //   rollup-statebench [--accounts N] [--quick] [--dir D] [--seed S]
 
-#include <unistd.h>
+#include <stdlib.h>  // mkdtemp
 
 #include <algorithm>
 #include <cerrno>
@@ -26,7 +26,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -37,6 +36,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "machine.hpp"
 #include "rollup/base/bytes.hpp"
 #include "rollup/crypto/keccak.hpp"
 #include "rollup/state/state.hpp"
@@ -123,18 +123,6 @@ std::vector<std::size_t> distinct_picks(std::mt19937_64& rng, std::size_t n, std
     if (seen.insert(i).second) picks.push_back(i);
   }
   return picks;
-}
-
-void print_machine() {
-  std::string model = "unknown";
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  for (std::string line; std::getline(cpuinfo, line);) {
-    if (line.starts_with("model name")) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  }
-  std::printf("machine: %ld cpus online, %s\n", ::sysconf(_SC_NPROCESSORS_ONLN), model.c_str());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,7 +494,7 @@ int main(int argc, char** argv) {
     }
   }
   if (config.accounts < 1000) usage();
-  print_machine();
+  bench::print_machine();
   std::printf("rollup-statebench: %zu accounts, seed %llu\n", config.accounts,
               static_cast<unsigned long long>(config.seed));
   std::mt19937_64 rng(config.seed);
