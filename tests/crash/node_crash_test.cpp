@@ -217,16 +217,9 @@ Counts check(const fs::path& datadir, const fs::path& genesis, const Promises& p
 }
 
 void write_genesis(const fs::path& file) {
-  std::ofstream out(file);
-  out << R"({"config": {"chainId": )" << k_chain_id
-      << R"(, "londonBlock": 0, "shanghaiTime": 0, "cancunTime": 0},
- "gasLimit": "0x1c9c380", "baseFeePerGas": "0x3b9aca00", "timestamp": "0x0", "extraData": "0x",
- "difficulty": "0x0", "alloc": {)";
-  for (int i = 0; i < k_senders; ++i) {
-    out << (i ? "," : "") << '"' << hex::encode(sender_key(i).address)
-        << R"(": {"balance": "0x3635c9adc5dea00000"})";
-  }
-  out << "}}";
+  std::vector<Address> funded;
+  for (int i = 0; i < k_senders; ++i) funded.push_back(sender_key(i).address);
+  std::ofstream(file) << genesis_json(funded);
 }
 
 }  // namespace

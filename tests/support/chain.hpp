@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <span>
+#include <string>
 
+#include "rollup/base/hex.hpp"
 #include "rollup/crypto/secp256k1.hpp"
 #include "rollup/state/state.hpp"
 #include "rollup/types/account.hpp"
+#include "rollup/types/header.hpp"
 #include "rollup/types/transaction.hpp"
 
 namespace rollup::testing {
@@ -71,6 +75,34 @@ inline types::Transaction transfer(const Key& from, std::uint64_t chain_id, std:
   t.value = value;
   EXPECT_TRUE(types::sign_transaction(t, from.secret).has_value());
   return t;
+}
+
+// A Cancun genesis header over `root`: 30M gas, a base fee of 1 gwei, no withdrawals, blobs or
+// beacon root; the shape of every block on this chain.
+inline types::Header cancun_genesis_header(const Hash& root) {
+  types::Header h;
+  h.state_root = root;
+  h.gas_limit = 30'000'000;
+  h.base_fee_per_gas = k_gwei;
+  h.withdrawals_root = types::k_empty_root_hash;
+  h.blob_gas_used = 0;
+  h.excess_blob_gas = 0;
+  h.parent_beacon_block_root = Hash{};
+  return h;
+}
+
+// A geth-format genesis file of chain k_chain_id (Cancun from block 0, the same header fields as
+// cancun_genesis_header) giving each address 1,000 ether.
+inline std::string genesis_json(std::span<const Address> funded) {
+  std::string json = R"({"config": {"chainId": )" + std::to_string(k_chain_id) +
+                     R"(, "londonBlock": 0, "shanghaiTime": 0, "cancunTime": 0},
+ "gasLimit": "0x1c9c380", "baseFeePerGas": "0x3b9aca00", "timestamp": "0x0", "extraData": "0x",
+ "difficulty": "0x0", "alloc": {)";
+  for (std::size_t i = 0; i < funded.size(); ++i) {
+    json +=
+        (i ? ", \"" : "\"") + hex::encode(funded[i]) + R"(": {"balance": "0x3635c9adc5dea00000"})";
+  }
+  return json + "}}";
 }
 
 }  // namespace rollup::testing

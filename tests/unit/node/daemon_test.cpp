@@ -9,7 +9,6 @@
 #include <fstream>
 #include <thread>
 
-#include "rollup/base/hex.hpp"
 #include "rollup/node/logging.hpp"
 #include "support/chain.hpp"
 #include "support/temp_dir.hpp"
@@ -26,14 +25,8 @@ class DaemonTest : public ::testing::Test {
     quiet.level = "warn";
     EXPECT_TRUE(setup_logging(quiet));
     const auto genesis = dir.path() / "genesis.json";
-    std::ofstream(genesis) << R"({"config": {"chainId": )" << k_chain_id
-                           << R"(, "londonBlock": 0, "shanghaiTime": 0, "cancunTime": 0},
- "gasLimit": "0x1c9c380", "baseFeePerGas": "0x3b9aca00", "timestamp": "0x0", "extraData": "0x",
- "difficulty": "0x0", "alloc": {")"
-                           << hex::encode(alice.address)
-                           << R"(": {"balance": "0x3635c9adc5dea00000"}, ")"
-                           << hex::encode(bob.address)
-                           << R"(": {"balance": "0x3635c9adc5dea00000"}}})";
+    const Address funded[] = {alice.address, bob.address};
+    std::ofstream(genesis) << genesis_json(funded);
     config.datadir = dir.path() / "data";
     config.genesis = genesis;
     config.http.port = 0;

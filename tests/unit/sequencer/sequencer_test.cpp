@@ -16,15 +16,8 @@ using namespace rollup::testing;
 constexpr std::uint64_t k_genesis_time = 1'700'000'000;
 
 types::Header genesis_header(const Hash& root) {
-  types::Header h;
-  h.state_root = root;
-  h.gas_limit = 30'000'000;
+  types::Header h = cancun_genesis_header(root);
   h.timestamp = k_genesis_time;
-  h.base_fee_per_gas = k_gwei;
-  h.withdrawals_root = types::k_empty_root_hash;
-  h.blob_gas_used = 0;
-  h.excess_blob_gas = 0;
-  h.parent_beacon_block_root = Hash{};
   return h;
 }
 

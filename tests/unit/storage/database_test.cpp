@@ -10,6 +10,7 @@
 
 #include "rollup/base/assert.hpp"
 #include "rollup/crypto/keccak.hpp"
+#include "support/chain.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rollup::storage {
@@ -32,15 +33,7 @@ Hash slot(std::uint8_t n) {
 }
 
 types::Header genesis_header(const Hash& root) {
-  types::Header h;
-  h.state_root = root;
-  h.gas_limit = 30'000'000;
-  h.base_fee_per_gas = uint256{1'000'000'000};
-  h.withdrawals_root = types::k_empty_root_hash;
-  h.blob_gas_used = 0;
-  h.excess_blob_gas = 0;
-  h.parent_beacon_block_root = Hash{};
-  return h;
+  return testing::cancun_genesis_header(root);
 }
 
 state::StateDiff genesis_alloc() {
