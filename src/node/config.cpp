@@ -55,20 +55,8 @@ constexpr std::array<std::string_view, 6> k_levels = {"trace", "debug", "info",
                                                       "warn",  "error", "off"};
 constexpr std::array<std::string_view, 2> k_formats = {"text", "json"};
 
-// "name=level,name=level": checked here so a typo is refused at startup, not ignored later.
 Result<std::string> parse_levels(std::string_view text) {
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    const std::size_t comma = rest.find(',');
-    const std::string_view item = rest.substr(0, comma);
-    const std::size_t eq = item.find('=');
-    if (eq == std::string_view::npos || eq == 0) {
-      return fail(Errc::invalid_value, "expected subsystem=level pairs separated by commas, got '" +
-                                           std::string(item) + "'");
-    }
-    ROLLUP_TRY_VOID(parse_choice(item.substr(eq + 1), k_levels));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-  }
+  ROLLUP_TRY_VOID(parse_log_levels(text));
   return std::string(text);
 }
 
@@ -273,6 +261,25 @@ Result<void> apply_file(Config& config, const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> parse_log_levels(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> levels;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      return fail(Errc::invalid_value, "expected subsystem=level pairs separated by commas, got '" +
+                                           std::string(item) + "'");
+    }
+    ROLLUP_TRY(std::string subsystem, parse_choice(item.substr(0, eq), k_log_subsystems));
+    ROLLUP_TRY(std::string level, parse_choice(item.substr(eq + 1), k_levels));
+    levels.emplace_back(std::move(subsystem), std::move(level));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  return levels;
+}
 
 const std::vector<Key>& keys() {
   static const std::vector<Key> all = make_keys();

@@ -107,7 +107,7 @@ Result<void> setup_logging(const Config::Log& config) {
     sink->set_formatter(std::make_unique<spdlog::pattern_formatter>(
         "%Y-%m-%dT%H:%M:%S.%eZ %-5l %-9n %v", spdlog::pattern_time_type::utc));
   }
-  for (std::string_view name : k_subsystems) {
+  for (std::string_view name : k_log_subsystems) {
     spdlog::drop(std::string(name));
     auto log = std::make_shared<spdlog::logger>(std::string(name), sink);
     log->set_level(level_of(config.level));
@@ -115,21 +115,11 @@ Result<void> setup_logging(const Config::Log& config) {
     log->flush_on(spdlog::level::warn);
     spdlog::register_logger(log);
   }
-  // Per-subsystem levels (validated by the config parser).
-  std::string_view rest = config.levels;
-  while (!rest.empty()) {
-    const std::size_t comma = rest.find(',');
-    const std::string_view item = rest.substr(0, comma);
-    const std::size_t eq = item.find('=');
-    const std::string name(item.substr(0, eq));
-    auto log = spdlog::get(name);
-    if (!log) {
-      return fail(Errc::invalid_value, "log.levels: unknown subsystem '" + name +
-                                           "' (node, sequencer, txpool, db, http)");
-    }
-    log->set_level(level_of(item.substr(eq + 1)));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  auto levels = parse_log_levels(config.levels);
+  if (!levels) {
+    return fail(Errc::invalid_value, "log.levels: " + levels.error().detail());
   }
+  for (const auto& [subsystem, level] : *levels) spdlog::get(subsystem)->set_level(level_of(level));
   return {};
 }
 

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rollup/base/bytes.hpp"
@@ -86,6 +87,15 @@ struct Config {
     std::uint64_t history_blocks = 90'000;
   } db;
 };
+
+// The subsystems that log, each with a logger of this name (logging.hpp).
+inline constexpr std::string_view k_log_subsystems[] = {"node", "sequencer", "txpool", "db",
+                                                        "http"};
+
+// A `log.levels` value, "subsystem=level,subsystem=level", as (subsystem, level) pairs; unknown
+// subsystems and levels are refused, so a typo stops the node at startup instead of being ignored.
+[[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> parse_log_levels(
+    std::string_view text);
 
 // One configuration key.
 struct Key {

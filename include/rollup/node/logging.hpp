@@ -13,9 +13,6 @@
 
 namespace rollup::node {
 
-// The subsystems that log, each with a logger of this name.
-inline constexpr std::string_view k_subsystems[] = {"node", "sequencer", "txpool", "db", "http"};
-
 // Creates (or re-creates) the loggers. Call once at startup, before any thread logs.
 [[nodiscard]] Result<void> setup_logging(const Config::Log& config);
 

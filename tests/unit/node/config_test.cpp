@@ -86,6 +86,7 @@ TEST(Config, MistakesAreRefusedNamingKeyAndSource) {
        Errc::invalid_value,
        "sequencer.fee_recipient (from --sequencer.fee-recipient)"},
       {"", {}, {{"log.levels", "txpool=loud"}}, Errc::invalid_value, "log.levels"},
+      {"", {}, {{"log.levels", "mempool=debug"}}, Errc::invalid_value, "got 'mempool'"},
       {"", {}, {{"block_time", "5"}}, Errc::invalid_value, "expected 10 to 3600000"},
   };
   for (const Case& c : cases) {
