@@ -165,7 +165,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   impl->chain.elasticity_multiplier = config.rollup.eip1559_elasticity;
   impl->chain.base_fee_change_denominator = config.rollup.eip1559_denominator;
 
-  ROLLUP_TRY(impl->db, storage::Database::open(chaindata_dir(config.datadir), db_options));
+  impl->db = std::move(chain_info.db);
   const storage::Heads heads = impl->db->heads();
   log->info("chain {} at block {} {} (safe {}, finalized {})", impl->chain.chain_id,
             heads.unsafe.number, hex::encode(heads.unsafe.hash.view()), heads.safe.number,

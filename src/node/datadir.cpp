@@ -64,13 +64,6 @@ Result<void> write_copy(const fs::path& datadir, const std::string& text) {
 
 }  // namespace
 
-Result<execution::Genesis> read_genesis(const fs::path& file) {
-  ROLLUP_TRY(std::string text, read_text(file));
-  auto genesis = execution::parse_genesis(text);
-  if (!genesis) return fail(Errc::datadir, file.string() + ": " + genesis.error().message());
-  return genesis;
-}
-
 Result<ChainInfo> prepare_datadir(const fs::path& datadir,
                                   const std::optional<fs::path>& genesis_file,
                                   const storage::Options& options) {
@@ -96,9 +89,8 @@ Result<ChainInfo> prepare_datadir(const fs::path& datadir,
 
   const fs::path db_dir = chaindata_dir(datadir);
   if (storage::Database::exists(db_dir)) {
-    auto db = storage::Database::open(db_dir, options);
-    if (!db) return fail(db.error());
-    auto existing = (*db)->canonical_hash(0);
+    ROLLUP_TRY(info.db, storage::Database::open(db_dir, options));
+    auto existing = info.db->canonical_hash(0);
     if (!existing || !*existing) {
       return fail(Errc::datadir, "cannot read the genesis of " + db_dir.string());
     }
@@ -110,9 +102,8 @@ Result<ChainInfo> prepare_datadir(const fs::path& datadir,
                                      "; use another --datadir, or remove this one to start over");
     }
   } else {
-    auto db =
-        storage::Database::create(db_dir, options, alloc, [&](const Hash&) { return header; });
-    if (!db) return fail(db.error());
+    ROLLUP_TRY(info.db, storage::Database::create(db_dir, options, alloc,
+                                                  [&](const Hash&) { return header; }));
     info.created = true;
   }
   if (genesis_file) ROLLUP_TRY_VOID(write_copy(datadir, text));
