@@ -158,7 +158,7 @@ Run run(const fs::path& dir, const std::vector<Sender>& senders, const std::vect
   txpool::Journal::Loaded loaded;
   auto journal = txpool::Journal::open(dir / "transactions.rlp", false, loaded);
   ROLLUP_ASSERT(journal.has_value());
-  pool.set_journal(journal->get());
+  ROLLUP_ASSERT(pool.set_journal(journal->get()).has_value());
 
   sequencer::Config config;
   config.block_time = std::chrono::milliseconds(block_time_ms);

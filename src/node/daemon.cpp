@@ -192,12 +192,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   pool_log->info("journal: {} restored, {} no longer valid, {} unreadable{}", restored.accepted,
                  restored.refused, restored.undecodable + loaded.corrupt,
                  loaded.torn_tail ? ", torn last record cut" : "");
-  {
-    std::vector<Bytes> live;
-    for (const auto& tx : impl->pool->all()) live.push_back(tx->encoded);
-    ROLLUP_TRY_VOID(impl->journal->rewrite(live));
-  }
-  impl->pool->set_journal(impl->journal.get());
+  ROLLUP_TRY_VOID(impl->pool->set_journal(impl->journal.get()));
 
   impl->register_metrics();
   impl->update_gauges();
@@ -252,7 +247,7 @@ void Daemon::stop() {
   // Blocks first (the one in progress completes), then intake, then storage.
   if (d.loop) d.loop->stop();
   if (d.http) d.http->stop();
-  if (d.pool) d.pool->set_journal(nullptr);
+  if (d.pool) static_cast<void>(d.pool->set_journal(nullptr));  // detaching cannot fail
   d.journal.reset();
   const std::uint64_t head = d.db ? d.db->heads().unsafe.number : 0;
   d.sequencer.reset();

@@ -235,15 +235,21 @@ void Pool::undo(std::vector<Undo>& log) {
   }
 }
 
-void Pool::set_journal(Journal* journal) {
+Result<void> Pool::set_journal(Journal* journal) {
   std::lock_guard lock(m_mutex);
+  if (journal != nullptr) ROLLUP_TRY_VOID(rewrite_journal(*journal));
   m_journal = journal;
+  return {};
 }
 
 Result<void> Pool::compact_journal() {
   // Rewrites cost a pass over the pool; doing one only when dead records outnumber live ones (plus
   // a margin) keeps the file within about twice the pool while rewriting rarely.
   if (m_journal == nullptr || m_journal->records() <= 2 * m_by_hash.size() + 1024) return {};
+  return rewrite_journal(*m_journal);
+}
+
+Result<void> Pool::rewrite_journal(Journal& journal) const {
   std::vector<const PoolTx*> live;
   live.reserve(m_by_hash.size());
   for (const auto& [hash, tx] : m_by_hash) live.push_back(tx.get());
@@ -251,7 +257,7 @@ Result<void> Pool::compact_journal() {
   std::vector<Bytes> envelopes;
   envelopes.reserve(live.size());
   for (const PoolTx* tx : live) envelopes.push_back(tx->encoded);
-  return m_journal->rewrite(envelopes);
+  return journal.rewrite(envelopes);
 }
 
 void Pool::recount(Account& account) {
@@ -392,15 +398,6 @@ std::vector<std::vector<TxPtr>> Pool::queued() const {
     auto it = std::next(account.txs.begin(), static_cast<std::ptrdiff_t>(account.pending));
     for (; it != account.txs.end(); ++it) list.push_back(it->second);
   }
-  return out;
-}
-
-std::vector<TxPtr> Pool::all() const {
-  std::lock_guard lock(m_mutex);
-  std::vector<TxPtr> out;
-  out.reserve(m_by_hash.size());
-  for (const auto& [hash, tx] : m_by_hash) out.push_back(tx);
-  std::ranges::sort(out, [](const TxPtr& a, const TxPtr& b) { return a->seq < b->seq; });
   return out;
 }
 

@@ -105,10 +105,11 @@ class Pool {
   // would need it are refused here, at the door, with a clear reason.
   Pool(Config config, execution::ChainConfig chain, Head head, bool code_supported);
 
-  // From now on every accepted transaction is appended to `journal` (which must outlive the pool)
-  // before add() returns, and the journal is rewritten when mostly dead. Attach it after
-  // restoring the journal's previous contents.
-  void set_journal(Journal* journal);
+  // Rewrites `journal` (which must outlive the pool) with exactly the pool's transactions, then
+  // appends every accepted transaction to it before add() returns and rewrites it when mostly
+  // dead. Attach it after restoring its previous contents, so what did not come back is dropped
+  // from the file too. Null detaches.
+  [[nodiscard]] Result<void> set_journal(Journal* journal);
 
   // Validates and inserts a transaction whose sender has been recovered. Returns its hash once
   // the transaction is in the pool and, with a journal, in the journal.
@@ -137,8 +138,6 @@ class Pool {
   // Pending and queued transactions, per sender in nonce order (block building, txpool_content).
   [[nodiscard]] std::vector<std::vector<TxPtr>> pending() const;
   [[nodiscard]] std::vector<std::vector<TxPtr>> queued() const;
-  // Every transaction held, in arrival order (the journal rewrite).
-  [[nodiscard]] std::vector<TxPtr> all() const;
 
  private:
   struct Account {
@@ -180,6 +179,8 @@ class Pool {
   void undo(std::vector<Undo>& log);
 
   Result<void> compact_journal();
+  // The journal rewritten with the pool's transactions, in arrival order.
+  Result<void> rewrite_journal(Journal& journal) const;
   void drop_expired_queued();
 
   const Config m_config;

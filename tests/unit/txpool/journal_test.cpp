@@ -114,7 +114,7 @@ TEST_F(JournalTest, APoolRestoresItsTransactionsAfterARestart) {
   {
     auto journal = open(loaded);
     Pool pool({}, chain, head, false);
-    pool.set_journal(journal.get());
+    ASSERT_TRUE(pool.set_journal(journal.get()));
     for (std::uint64_t n = 0; n < 3; ++n) {
       ASSERT_TRUE(pool.add(testing::transfer(alice, k_chain_id, n, to, k_ether), alice.address));
     }
@@ -133,6 +133,12 @@ TEST_F(JournalTest, APoolRestoresItsTransactionsAfterARestart) {
   EXPECT_EQ(restored.undecodable, 0u);
   EXPECT_EQ(pool.status().pending, 2u);
   EXPECT_EQ(pool.status().queued, 1u);
+  // Attaching the journal leaves in it exactly what came back.
+  ASSERT_TRUE(pool.set_journal(journal.get()));
+  ASSERT_TRUE(pool.set_journal(nullptr));
+  journal.reset();
+  journal = open(loaded);
+  EXPECT_EQ(loaded.envelopes.size(), 3u);
 }
 
 // Makes writes to files beyond `limit` bytes fail with EFBIG for as long as it lives.
@@ -190,7 +196,7 @@ TEST_F(JournalTest, AFailedJournalWriteTakesTheWholeBatchBackEvictionsIncluded) 
   Pool pool(config, chain, Head{state, k_gwei, 30'000'000}, false);
   Journal::Loaded loaded;
   auto journal = open(loaded);
-  pool.set_journal(journal.get());
+  ASSERT_TRUE(pool.set_journal(journal.get()));
   const Address to = plain_address(5);
   auto raw = [&](const Key& k, std::uint64_t max_fee_gwei) {
     return types::encode_transaction(
