@@ -13,6 +13,7 @@
 // the ratio says how much of it is left after everything else a block needs.
 
 #include <stdlib.h>  // mkdtemp
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -122,8 +123,17 @@ types::Header genesis_header(const Hash& root) {
   return h;
 }
 
+// CPU seconds this process has used so far, on all its threads.
+double cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  const auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
 struct Run {
   double seconds = 0;
+  double cpu_seconds = 0;  // over `seconds`: how many cores the run kept busy
   double intake_seconds = 0;
   std::size_t blocks = 0;
   std::vector<double> build_ms;
@@ -170,6 +180,7 @@ Run run(const fs::path& dir, const std::vector<Sender>& senders, const std::vect
   std::atomic<std::size_t> included{0};
   std::atomic<std::int64_t> done_ns{0};
   std::mutex times;
+  const double cpu_start = cpu_seconds();
   const auto start = Clock::now();
   sequencer::Loop loop(
       seq,
@@ -199,6 +210,7 @@ Run run(const fs::path& dir, const std::vector<Sender>& senders, const std::vect
   }
   r.intake_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   while (done_ns.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  r.cpu_seconds = cpu_seconds() - cpu_start;
   loop.stop();
   r.seconds = static_cast<double>(done_ns.load()) / 1e9;
   r.blocks = r.build_ms.size();
@@ -254,19 +266,19 @@ int main(int argc, char** argv) {
 
   std::string templ = (fs::temp_directory_path() / "rollup-seqbench-XXXXXX").string();
   const fs::path root = o.dir ? *o.dir : fs::path(::mkdtemp(templ.data()));
-  std::printf("%-10s %12s %10s %7s %10s %10s %10s %10s %9s  %s\n", "block time", "transfers/s",
+  std::printf("%-10s %12s %10s %7s %10s %10s %10s %10s %9s %6s  %s\n", "block time", "transfers/s",
               "intake s", "blocks", "build p50", "build p99", "commit p50", "commit p99",
-              "/ceiling", "goal >= 25,000/s");
+              "/ceiling", "cores", "goal >= 25,000/s");
   bool met = true;
   for (const std::uint64_t ms : o.block_times) {
     const Run r = run(root / ("run-" + std::to_string(ms)), senders, raw, ms, 0);
     const double rate = static_cast<double>(raw.size()) / r.seconds;
     met &= rate >= k_goal_per_second;
-    std::printf("%7llu ms %12.0f %10.2f %7zu %8.1fms %8.1fms %8.1fms %8.1fms %8.2fx  %s\n",
+    std::printf("%7llu ms %12.0f %10.2f %7zu %8.1fms %8.1fms %8.1fms %8.1fms %8.2fx %6.2f  %s\n",
                 static_cast<unsigned long long>(ms), rate, r.intake_seconds, r.blocks,
                 percentile(r.build_ms, 0.5), percentile(r.build_ms, 0.99),
                 percentile(r.commit_ms, 0.5), percentile(r.commit_ms, 0.99), rate / ceiling,
-                rate >= k_goal_per_second ? "met" : "NOT met");
+                r.cpu_seconds / r.seconds, rate >= k_goal_per_second ? "met" : "NOT met");
   }
   if (!o.dir) fs::remove_all(root);
   return met ? 0 : 3;
