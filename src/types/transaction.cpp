@@ -45,8 +45,8 @@ Result<std::uint64_t> decode_chain_id(ListReader& list) {
   return id.low64();
 }
 
-// r and s are canonical integers like any other field, but a value wider than 256 bits is a signature
-// value out of range, not a framing error: report it as the signature problem it is.
+// r and s are canonical integers like any other field, but a value wider than 256 bits is a
+// signature value out of range, not a framing error: report it as the signature problem it is.
 Result<uint256> decode_signature_value(ListReader& list, const char* name) {
   auto v = with_context(list.next_u256(), name);
   if (!v && v.error() == rlp::Errc::integer_overflow) {
@@ -127,10 +127,11 @@ Result<Transaction> decode_typed(TxType type, ByteView payload) {
   return txn;
 }
 
-// The unsigned fields in wire order; both the signing payload and the full encoding start with them.
+// The unsigned fields in wire order; both the signing payload and the full encoding start with
+// them.
 void encode_unsigned_fields(rlp::Encoder& enc, const Transaction& txn) {
-  // Blob transactions are never constructed (decoding refuses them), and a typed transaction without
-  // a chain id has no encoding: either would be a bug upstream, not bad input.
+  // Blob transactions are never constructed (decoding refuses them), and a typed transaction
+  // without a chain id has no encoding: either would be a bug upstream, not bad input.
   ROLLUP_ASSERT(txn.type != TxType::blob);
   ROLLUP_ASSERT(txn.type == TxType::legacy || txn.chain_id.has_value());
   const auto add_to = [&] {
@@ -193,8 +194,7 @@ Result<Transaction> decode_transaction(ByteView envelope) {
       ROLLUP_TRY_VOID(decode_typed(TxType::blob, body));
       return fail(Errc::blob_tx_unsupported);
     }
-    default:
-      return fail(Errc::unsupported_tx_type, "type " + std::to_string(first));
+    default: return fail(Errc::unsupported_tx_type, "type " + std::to_string(first));
   }
 }
 
@@ -214,7 +214,9 @@ Bytes encode_transaction(const Transaction& txn) {
   return enc.take();
 }
 
-Hash transaction_hash(const Transaction& txn) { return crypto::keccak256(encode_transaction(txn)); }
+Hash transaction_hash(const Transaction& txn) {
+  return crypto::keccak256(encode_transaction(txn));
+}
 
 Hash signing_hash(const Transaction& txn) {
   rlp::Encoder enc(size_hint(txn));
@@ -231,12 +233,33 @@ Hash signing_hash(const Transaction& txn) {
 }
 
 Result<Address> recover_sender(const Transaction& txn) {
-  if (auto ok = crypto::check_signature_values(txn.r, txn.s, /*require_low_s=*/true); !ok) {
-    return fail(Errc::invalid_signature, ok.error().message());
+  return std::move(recover_senders(std::span(&txn, 1)).front());
+}
+
+std::vector<Result<Address>> recover_senders(std::span<const Transaction> txns) {
+  std::vector<Result<Address>> out(txns.size(), Address{});
+  std::vector<Hash> hashes;
+  std::vector<crypto::Signature> sigs;
+  std::vector<std::size_t> where;
+  for (std::size_t i = 0; i < txns.size(); ++i) {
+    const Transaction& txn = txns[i];
+    if (auto ok = crypto::check_signature_values(txn.r, txn.s, /*require_low_s=*/true); !ok) {
+      out[i] = fail(Errc::invalid_signature, ok.error().message());
+      continue;
+    }
+    hashes.push_back(signing_hash(txn));
+    sigs.push_back({txn.r, txn.s, txn.y_parity});
+    where.push_back(i);
   }
-  auto sender = crypto::recover_address(signing_hash(txn), {txn.r, txn.s, txn.y_parity});
-  if (!sender) return fail(Errc::invalid_signature, sender.error().message());
-  return *sender;
+  auto senders = crypto::recover_addresses(hashes, sigs);
+  for (std::size_t k = 0; k < where.size(); ++k) {
+    if (!senders[k]) {
+      out[where[k]] = fail(Errc::invalid_signature, senders[k].error().message());
+    } else {
+      out[where[k]] = *senders[k];
+    }
+  }
+  return out;
 }
 
 Result<void> sign_transaction(Transaction& txn, const crypto::SecretKey& key) {
@@ -264,8 +287,8 @@ std::uint64_t intrinsic_gas(const Transaction& txn) noexcept {
 Result<void> check_transaction(const Transaction& txn, std::uint64_t chain_id) {
   if (txn.type == TxType::blob) return fail(Errc::blob_tx_unsupported);
   if (txn.chain_id && *txn.chain_id != chain_id) {
-    return fail(Errc::wrong_chain_id, "have " + std::to_string(*txn.chain_id) + ", want " +
-                                          std::to_string(chain_id));
+    return fail(Errc::wrong_chain_id,
+                "have " + std::to_string(*txn.chain_id) + ", want " + std::to_string(chain_id));
   }
   if (auto ok = crypto::check_signature_values(txn.r, txn.s, /*require_low_s=*/true); !ok) {
     return fail(Errc::invalid_signature, ok.error().message());

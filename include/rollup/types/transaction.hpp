@@ -2,11 +2,12 @@
 // Ethereum transactions as a Cancun node sees them: legacy (with or without EIP-155 replay
 // protection), EIP-2930 access-list and EIP-1559 dynamic-fee transactions. EIP-4844 blob
 // transactions (type 3) are decoded far enough to check they are well-formed, then refused: this L2
-// has no blob space. Decoding is canonical only (see rlp.hpp), so encode(decode(x)) == x and the hash
-// of a decoded transaction is the hash of the bytes it came from.
+// has no blob space. Decoding is canonical only (see rlp.hpp), so encode(decode(x)) == x and the
+// hash of a decoded transaction is the hash of the bytes it came from.
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "rollup/base/bytes.hpp"
@@ -63,14 +64,17 @@ struct Transaction {
 // The hash that is signed: without signature fields; legacy EIP-155 appends chain_id, 0, 0.
 [[nodiscard]] Hash signing_hash(const Transaction& txn);
 [[nodiscard]] Result<Address> recover_sender(const Transaction& txn);
+// recover_sender for each, in one batch (crypto::recover_addresses: vector lanes where the CPU
+// has them). Entry i is what recover_sender(txns[i]) returns.
+[[nodiscard]] std::vector<Result<Address>> recover_senders(std::span<const Transaction> txns);
 
 // Signs in place (RFC 6979, so the same key and fields always give the same bytes). The
 // transaction's type and chain_id choose the signing scheme.
 [[nodiscard]] Result<void> sign_transaction(Transaction& txn, const crypto::SecretKey& key);
 
 // Cancun intrinsic gas: 21000 (+32000 for creation), 4 per zero and 16 per non-zero data byte
-// (EIP-2028), 2400 per access-list address and 1900 per storage key (EIP-2930), and 2 per 32-byte word
-// of initcode (EIP-3860).
+// (EIP-2028), 2400 per access-list address and 1900 per storage key (EIP-2930), and 2 per 32-byte
+// word of initcode (EIP-3860).
 [[nodiscard]] std::uint64_t intrinsic_gas(const Transaction& txn) noexcept;
 
 inline constexpr std::size_t k_max_initcode_size = 49152;  // EIP-3860: 2 * 24576
