@@ -163,9 +163,15 @@ std::vector<Key> make_keys() {
       "EIP-1559 base fee change denominator (at most 1/denominator per block). Same on every node.",
       setter(u64(1, 1000), [](Config& c, std::uint64_t v) { c.rollup.eip1559_denominator = v; }),
       [](const Config& c) { return std::to_string(c.rollup.eip1559_denominator); });
-  add("txpool.global_slots", "", "integer", "Pending (executable) transactions in all.",
+  add("txpool.global_slots", "", "integer",
+      "Pending (executable) transactions in all (see txpool.account_slots).",
       setter(u64(1, 1'000'000), [](Config& c, std::uint64_t v) { c.txpool.global_slots = v; }),
       [](const Config& c) { return std::to_string(c.txpool.global_slots); });
+  add("txpool.account_slots", "", "integer",
+      "Pending transactions each sender keeps when pending passes txpool.global_slots: the senders "
+      "holding the most lose their highest nonces first, down to this many.",
+      setter(u64(1, 100'000), [](Config& c, std::uint64_t v) { c.txpool.account_slots = v; }),
+      [](const Config& c) { return std::to_string(c.txpool.account_slots); });
   add("txpool.global_queue", "", "integer", "Queued (nonce-gapped) transactions in all.",
       setter(u64(0, 1'000'000), [](Config& c, std::uint64_t v) { c.txpool.global_queue = v; }),
       [](const Config& c) { return std::to_string(c.txpool.global_queue); });

@@ -177,6 +177,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
                                                   config.txpool.journal_sync, loaded));
   txpool::Config pool_config;
   pool_config.global_slots = config.txpool.global_slots;
+  pool_config.account_slots = config.txpool.account_slots;
   pool_config.global_queue = config.txpool.global_queue;
   pool_config.account_queue = config.txpool.account_queue;
   pool_config.price_bump_percent = static_cast<unsigned>(config.txpool.price_bump);

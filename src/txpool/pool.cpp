@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
+#include <limits>
 #include <thread>
+#include <utility>
 
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
@@ -12,26 +15,23 @@
 
 namespace rollup::txpool {
 
-bool Pool::Cheaper::operator()(const PoolTx* a, const PoolTx* b) const noexcept {
-  if (a->txn.max_fee_per_gas != b->txn.max_fee_per_gas) {
-    return a->txn.max_fee_per_gas < b->txn.max_fee_per_gas;
-  }
-  if (a->txn.max_priority_fee_per_gas != b->txn.max_priority_fee_per_gas) {
-    return a->txn.max_priority_fee_per_gas < b->txn.max_priority_fee_per_gas;
-  }
-  // Among equal fees the latest arrival goes first, so a flood cannot push out older senders.
-  return a->seq > b->seq;
-}
-
-Pool::Pool(Config config, execution::ChainConfig chain, Head head, bool code_supported)
-    : m_config(std::move(config)),
-      m_chain(chain),
-      m_code_supported(code_supported),
-      m_head(std::move(head)) {
-  ROLLUP_ASSERT(m_head.state != nullptr);
-}
-
 namespace {
+
+// The eviction order's comparison of two transactions' prices at `base_fee` (negative: `a` is
+// cheaper). A max fee below the base fee counts as an effective tip of zero; the max fee, compared
+// next, then puts it below every transaction the next block could include, whose max fees are all
+// at least the base fee.
+int compare_price(const types::Transaction& a, const types::Transaction& b,
+                  const uint256& base_fee) {
+  const auto effective_tip = [&](const types::Transaction& t) {
+    if (t.max_fee_per_gas < base_fee) return uint256{};
+    return std::min(t.max_priority_fee_per_gas, t.max_fee_per_gas - base_fee);
+  };
+  const auto order = [](const uint256& x, const uint256& y) { return x < y ? -1 : y < x ? 1 : 0; };
+  if (const int c = order(effective_tip(a), effective_tip(b)); c != 0) return c;
+  if (const int c = order(a.max_fee_per_gas, b.max_fee_per_gas); c != 0) return c;
+  return order(a.max_priority_fee_per_gas, b.max_priority_fee_per_gas);
+}
 
 // geth's rule: both fee fields strictly higher, and each at least old * (100 + percent) / 100.
 bool bumps(const types::Transaction& next, const types::Transaction& old, unsigned percent) {
@@ -45,13 +45,28 @@ bool bumps(const types::Transaction& next, const types::Transaction& old, unsign
          next.max_priority_fee_per_gas >= old.max_priority_fee_per_gas * factor / hundred;
 }
 
-// Strictly higher fees: the condition to push another transaction out of a full pool.
-bool pays_more(const types::Transaction& a, const types::Transaction& b) {
-  if (a.max_fee_per_gas != b.max_fee_per_gas) return a.max_fee_per_gas > b.max_fee_per_gas;
-  return a.max_priority_fee_per_gas > b.max_priority_fee_per_gas;
+// Strictly higher in the eviction order, arrival aside: the condition to push another transaction
+// out of a full pool.
+bool pays_more(const types::Transaction& a, const types::Transaction& b, const uint256& base_fee) {
+  return compare_price(a, b, base_fee) > 0;
 }
 
 }  // namespace
+
+bool Pool::Cheaper::operator()(const PoolTx* a, const PoolTx* b) const noexcept {
+  if (const int c = compare_price(a->txn, b->txn, base_fee); c != 0) return c < 0;
+  // Among equal fees the latest arrival goes first, so a flood cannot push out older senders.
+  return a->seq > b->seq;
+}
+
+Pool::Pool(Config config, execution::ChainConfig chain, Head head, bool code_supported)
+    : m_config(std::move(config)),
+      m_chain(chain),
+      m_code_supported(code_supported),
+      m_head(std::move(head)),
+      m_by_price(Cheaper{m_head.base_fee}) {
+  ROLLUP_ASSERT(m_head.state != nullptr);
+}
 
 Result<Hash> Pool::add(types::Transaction txn, const Address& sender) {
   Bytes encoded = types::encode_transaction(txn);
@@ -149,10 +164,13 @@ Result<TxPtr> Pool::admit(std::shared_ptr<PoolTx> tx, bool cost_overflow) {
                     ", tx cost " + to_string(tx->cost) + ", overshot " +
                     (total > account.balance ? to_string(total - account.balance) : "0"));
   }
+  // From here on every change is logged, so that the admission can be taken back as a whole.
+  ROLLUP_ASSERT(m_undo != nullptr);
+  const std::size_t mark = m_undo->size();
+  const bool gapped = t.nonce > account.nonce + account.pending;
   if (replaced) {
     remove(account, same_nonce);
   } else {
-    const bool gapped = t.nonce > account.nonce + account.pending;
     if (gapped && account.txs.size() - account.pending >= m_config.account_queue) {
       return fail(Errc::account_limit, "sender " + hex::encode(sender.view()) + " has " +
                                            std::to_string(m_config.account_queue) +
@@ -165,8 +183,23 @@ Result<TxPtr> Pool::admit(std::shared_ptr<PoolTx> tx, bool cost_overflow) {
   }
   tx->seq = m_seq++;
   tx->arrived = m_config.now();
+  const Hash hash = tx->hash;
   if (held == m_accounts.end()) held = m_accounts.emplace(sender, std::move(fresh)).first;
   insert(held->second, std::move(tx));
+  enforce_limits();
+  if (!m_by_hash.contains(hash)) {
+    // Cut at once: accepting it would acknowledge a transaction the pool no longer holds, and what
+    // made room for it (evictions, cuts of others) would have been lost for nothing.
+    rollback(mark);
+    if (gapped) {
+      return fail(Errc::pool_full,
+                  "queued transactions at the limit of " + std::to_string(m_config.global_queue));
+    }
+    return fail(Errc::pool_full, "pending transactions at the limit of " +
+                                     std::to_string(m_config.global_slots) + " and sender " +
+                                     hex::encode(sender.view()) + " above its " +
+                                     std::to_string(m_config.account_slots) + " guaranteed slots");
+  }
   return replaced;
 }
 
@@ -184,9 +217,10 @@ std::vector<Result<Hash>> Pool::add_many(std::vector<Incoming> batch) {
   std::vector<Admitted> admitted;
   std::vector<Undo> log;
   std::lock_guard lock(m_mutex);
-  // Every insertion and removal of the batch is logged, so that a failed journal write can take
-  // the whole batch back, evictions and replacements included.
-  if (m_journal != nullptr) m_undo = &log;
+  // Every insertion and removal of the batch is logged, so that a transaction the limits cut right
+  // after its insertion, or a failed journal write, can be taken back exactly: evictions, cuts and
+  // replacements included.
+  m_undo = &log;
   for (std::size_t i = 0; i < prepared.size(); ++i) {
     if (!prepared[i]) {
       results.emplace_back(std::unexpected(std::move(prepared[i]).error()));
@@ -235,6 +269,18 @@ void Pool::undo(std::vector<Undo>& log) {
   }
 }
 
+void Pool::rollback(std::size_t mark) {
+  std::vector<Undo> tail(
+      std::make_move_iterator(m_undo->begin() + static_cast<std::ptrdiff_t>(mark)),
+      std::make_move_iterator(m_undo->end()));
+  m_undo->erase(m_undo->begin() + static_cast<std::ptrdiff_t>(mark), m_undo->end());
+  // The undoing itself must not be logged: the batch's log goes on from `mark` as if the taken
+  // back changes had never happened.
+  std::vector<Undo>* const log = std::exchange(m_undo, nullptr);
+  undo(tail);
+  m_undo = log;
+}
+
 Result<void> Pool::set_journal(Journal* journal) {
   std::lock_guard lock(m_mutex);
   if (journal != nullptr) ROLLUP_TRY_VOID(rewrite_journal(*journal));
@@ -274,7 +320,7 @@ void Pool::insert(Account& account, TxPtr tx) {
   if (m_undo != nullptr) m_undo->push_back({true, tx, 0, uint256{}});
   const PoolTx* raw = tx.get();
   m_by_hash.emplace(raw->hash, tx);
-  m_by_price.insert(raw);
+  if (!m_by_price_stale) m_by_price.insert(raw);
   account.spend += raw->cost;
   account.txs.emplace(raw->txn.nonce, std::move(tx));
   recount(account);
@@ -282,7 +328,7 @@ void Pool::insert(Account& account, TxPtr tx) {
 
 void Pool::remove(Account& account, std::map<std::uint64_t, TxPtr>::iterator it) {
   if (m_undo != nullptr) m_undo->push_back({false, it->second, account.nonce, account.balance});
-  m_by_price.erase(it->second.get());
+  if (!m_by_price_stale) m_by_price.erase(it->second.get());
   m_by_hash.erase(it->second->hash);
   account.spend -= it->second->cost;
   account.txs.erase(it);
@@ -296,9 +342,10 @@ void Pool::drop_empty(const Address& sender) {
 
 bool Pool::evict_cheapest_except(const Address& sender, const PoolTx& incoming,
                                  bool incoming_gapped) {
+  if (m_by_price_stale) reprice();
   for (const PoolTx* victim : m_by_price) {
     // Cheapest first: once a transaction pays as much as the incoming one, so do all after it.
-    if (!pays_more(incoming.txn, victim->txn)) return false;
+    if (!pays_more(incoming.txn, victim->txn, m_head.base_fee)) return false;
     // A sender's own transactions are never evicted for it: that could open a gap before the
     // very transaction being added.
     if (victim->sender == sender) continue;
@@ -313,9 +360,96 @@ bool Pool::evict_cheapest_except(const Address& sender, const PoolTx& incoming,
   return false;
 }
 
+void Pool::enforce_limits() {
+  truncate_pending();
+  truncate_queued();
+}
+
+void Pool::truncate_pending() {
+  if (m_pending <= m_config.global_slots) return;
+  struct Offender {
+    std::size_t pending;
+    std::uint64_t top_seq;  // arrival of its highest pending transaction
+    Address sender;
+    Account* account;
+  };
+  std::vector<Offender> offenders;
+  for (auto& [sender, account] : m_accounts) {
+    if (account.pending <= m_config.account_slots) continue;
+    const TxPtr& top = account.txs.at(account.nonce + account.pending - 1);
+    offenders.push_back({account.pending, top->seq, sender, &account});
+  }
+  // Most pending first; among equals the one that grew last, which is the sender whose new
+  // transaction passed the limit when that is what happened.
+  std::ranges::sort(offenders, [](const Offender& a, const Offender& b) {
+    return a.pending != b.pending ? a.pending > b.pending : a.top_seq > b.top_seq;
+  });
+  // Level by level: the biggest are cut down to the size of the next, then all of those together,
+  // one transaction each per round, so no sender ends below one that held fewer. Each cut takes a
+  // sender's highest pending nonce, so what it keeps is still a run it can execute.
+  while (m_pending > m_config.global_slots && !offenders.empty()) {
+    const std::size_t level = offenders.front().account->pending;
+    if (level <= m_config.account_slots) break;
+    for (Offender& o : offenders) {
+      if (o.account->pending != level || m_pending <= m_config.global_slots) break;
+      remove(*o.account, o.account->txs.find(o.account->nonce + o.account->pending - 1));
+    }
+  }
+  for (const Offender& o : offenders) drop_empty(o.sender);
+}
+
+void Pool::truncate_queued() {
+  const auto queued_count = [this] { return m_by_hash.size() - m_pending; };
+  if (queued_count() <= m_config.global_queue) return;
+  // Oldest first, not cheapest: a queued transaction pays nothing until its gap fills, so its fees
+  // say little of its worth (and cost a spammer nothing), while a gap that has stayed open long is
+  // the one least likely to fill (the same reason queued transactions expire). geth drops by the
+  // sender's last activity; the sender's longest-waiting queued transaction is our measure of it.
+  struct Stale {
+    std::uint64_t oldest_seq;
+    Address sender;
+  };
+  std::vector<Stale> senders;
+  for (const auto& [sender, account] : m_accounts) {
+    if (account.txs.size() == account.pending) continue;
+    std::uint64_t oldest = std::numeric_limits<std::uint64_t>::max();
+    for (auto it = account.txs.lower_bound(account.nonce + account.pending);
+         it != account.txs.end(); ++it) {
+      oldest = std::min(oldest, it->second->seq);
+    }
+    senders.push_back({oldest, sender});
+  }
+  std::ranges::sort(senders, {}, &Stale::oldest_seq);
+  for (const Stale& s : senders) {
+    Account& account = m_accounts.at(s.sender);
+    // Highest nonces first: the transactions nearest the gap are the first to become executable.
+    while (queued_count() > m_config.global_queue && account.txs.size() > account.pending) {
+      remove(account, std::prev(account.txs.end()));
+    }
+    drop_empty(s.sender);
+    if (queued_count() <= m_config.global_queue) break;
+  }
+}
+
+void Pool::reprice() {
+  std::set<const PoolTx*, Cheaper> by_price(Cheaper{m_head.base_fee});
+  for (const auto& [hash, tx] : m_by_hash) by_price.insert(tx.get());
+  m_by_price.swap(by_price);  // swaps the comparators too
+  m_by_price_stale = false;
+}
+
 Result<void> Pool::set_head(Head head, std::span<const Address> changed) {
   std::lock_guard lock(m_mutex);
+  const bool repriced = head.base_fee != m_head.base_fee;
   m_head = std::move(head);
+  // The eviction order depends on the base fee; the set must never be searched with another order
+  // than the one it was sorted by. It is dropped here and rebuilt by the next eviction: the base
+  // fee moves with nearly every block, and re-sorting a large pool each time, under the lock that
+  // the intake waits on, would cost far more than the evictions of a pool that is rarely full.
+  if (repriced) {
+    m_by_price.clear();
+    m_by_price_stale = true;
+  }
   for (const Address& address : changed) {
     const auto held = m_accounts.find(address);
     if (held == m_accounts.end()) continue;
@@ -337,6 +471,9 @@ Result<void> Pool::set_head(Head head, std::span<const Address> changed) {
     drop_empty(address);
   }
   drop_expired_queued();
+  // The block may have moved nonces past gaps (promoting queued transactions) or made some
+  // unaffordable (queuing what follows them): either limit may be passed now.
+  enforce_limits();
   // A failed rewrite leaves the old journal in place (the rewrite is atomic); it only stays larger
   // than needed, and the next head tries again. The pool itself is up to date either way.
   static_cast<void>(compact_journal());
@@ -401,57 +538,67 @@ std::vector<std::vector<TxPtr>> Pool::queued() const {
   return out;
 }
 
+namespace {
+
+// Runs work(start, end) over [0, n) in chunks of 64 on up to `threads` threads (the caller's
+// included). Small chunks keep every thread busy to the end even when items vary in cost, and 64
+// signatures fill eight vector groups of crypto::recover_addresses.
+template <typename Work>
+void for_each_chunk(std::size_t n, std::size_t threads, Work work) {
+  constexpr std::size_t k_chunk = 64;
+  std::atomic<std::size_t> next{0};
+  auto run = [&] {
+    for (std::size_t start = next.fetch_add(k_chunk); start < n; start = next.fetch_add(k_chunk)) {
+      work(start, std::min(n, start + k_chunk));
+    }
+  };
+  const std::size_t helpers = std::min(threads, n / k_chunk + 1);
+  std::vector<std::jthread> pool;
+  for (std::size_t i = 1; i < helpers; ++i) pool.emplace_back(run);
+  run();
+}  // every helper has joined before the caller's buffers go away
+
+}  // namespace
+
 std::vector<Result<Address>> recover_senders(std::span<const types::Transaction> txns,
                                              std::size_t threads) {
   std::vector<Result<Address>> out(txns.size(), Address{});
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    // Small chunks keep the threads busy to the end even when recoveries vary in cost.
-    constexpr std::size_t k_chunk = 64;
-    for (std::size_t start = next.fetch_add(k_chunk); start < txns.size();
-         start = next.fetch_add(k_chunk)) {
-      const std::size_t end = std::min(txns.size(), start + k_chunk);
-      for (std::size_t i = start; i < end; ++i) out[i] = types::recover_sender(txns[i]);
-    }
-  };
-  const std::size_t helpers = std::min(threads, txns.size() / 64 + 1);
-  {
-    std::vector<std::jthread> pool;
-    for (std::size_t i = 1; i < helpers; ++i) pool.emplace_back(work);
-    work();
-  }  // every helper has joined before `out` is returned
+  for_each_chunk(txns.size(), threads, [&](std::size_t start, std::size_t end) {
+    auto senders = types::recover_senders(txns.subspan(start, end - start));
+    std::ranges::move(senders, out.begin() + static_cast<std::ptrdiff_t>(start));
+  });
   return out;
 }
 
 namespace {
 
 // Decoded transactions and their senders; an entry whose decoding or recovery failed holds the
-// error instead.
+// error instead. Decoding runs on the worker threads too, so that only the pool's own checks are
+// left for the caller's thread.
 std::vector<Result<std::pair<types::Transaction, Address>>> decode_and_recover(
     std::span<const Bytes> envelopes, std::size_t threads) {
-  std::vector<Result<std::pair<types::Transaction, Address>>> out;
-  out.reserve(envelopes.size());
-  std::vector<types::Transaction> txns;
-  std::vector<std::size_t> where;
-  for (std::size_t i = 0; i < envelopes.size(); ++i) {
-    auto txn = types::decode_transaction(envelopes[i]);
-    if (!txn) {
-      out.emplace_back(std::unexpected(std::move(txn).error()));
-      continue;
+  std::vector<Result<std::pair<types::Transaction, Address>>> out(envelopes.size());
+  for_each_chunk(envelopes.size(), threads, [&](std::size_t start, std::size_t end) {
+    std::vector<types::Transaction> txns;
+    std::vector<std::size_t> where;
+    for (std::size_t i = start; i < end; ++i) {
+      auto txn = types::decode_transaction(envelopes[i]);
+      if (!txn) {
+        out[i] = std::unexpected(std::move(txn).error());
+        continue;
+      }
+      where.push_back(i);
+      txns.push_back(std::move(*txn));
     }
-    out.emplace_back(std::pair<types::Transaction, Address>{});
-    where.push_back(i);
-    txns.push_back(std::move(*txn));
-  }
-  auto senders = recover_senders(txns, threads);
-  for (std::size_t k = 0; k < txns.size(); ++k) {
-    if (!senders[k]) {
-      out[where[k]] = std::unexpected(
-          Error(make_error_code(types::Errc::invalid_signature), senders[k].error().message()));
-    } else {
-      out[where[k]] = std::pair{std::move(txns[k]), *senders[k]};
+    auto senders = types::recover_senders(txns);
+    for (std::size_t k = 0; k < txns.size(); ++k) {
+      if (!senders[k]) {
+        out[where[k]] = std::unexpected(std::move(senders[k]).error());
+      } else {
+        out[where[k]] = std::pair{std::move(txns[k]), *senders[k]};
+      }
     }
-  }
+  });
   return out;
 }
 

@@ -73,6 +73,7 @@ struct Config {
 
   struct TxPool {
     std::uint64_t global_slots = 5120;
+    std::uint64_t account_slots = 16;
     std::uint64_t global_queue = 1024;
     std::uint64_t account_queue = 64;
     std::uint64_t price_bump = 10;

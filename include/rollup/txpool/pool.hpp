@@ -8,6 +8,22 @@
 // accounts the block touched: transactions now below the nonce are dropped (included, or replaced
 // on chain), those the balance no longer covers are dropped, and what follows a new gap is queued.
 //
+// Limits (geth's legacypool): at most global_slots + global_queue transactions in all. A new one
+// arriving when that is reached pushes out the cheapest transaction of another sender if it pays
+// more, and is refused otherwise; a gapped one never pushes out an executable one. Pending
+// transactions above global_slots are cut from the senders holding the most, highest nonces first
+// and evenly, but never below account_slots each: those slots are what a flood from other senders
+// cannot take. Pending may thus exceed global_slots, but only with transactions within every
+// sender's guaranteed slots. Queued transactions above global_queue are dropped from the senders
+// whose gap has stayed open longest. The cuts are made as soon as a limit is passed, in add() and
+// in set_head(), never later: a transaction the cuts would remove at once is refused instead, with
+// everything its admission changed taken back, so an accepted transaction is one the pool holds.
+//
+// "Cheapest" is by effective tip at the next block's base fee (min(tip, max fee - base fee); zero
+// when the max fee is below the base fee, so such a transaction ranks below every includable one),
+// then by max fee, then by tip; among equals the latest arrival goes first. A new head with another
+// base fee re-sorts the pool.
+//
 // Validation goes through a StateView of the head only; the pool never writes state. Senders are
 // recovered before add() (in parallel, by the caller: recovery is the expensive part of intake),
 // so a transaction's sender is computed once in its life.
@@ -59,7 +75,8 @@ namespace rollup::txpool {
 
 // geth's defaults (core/txpool/legacypool).
 struct Config {
-  std::size_t global_slots = 5120;  // pending transactions in all
+  std::size_t global_slots = 5120;  // pending transactions in all (beyond: see account_slots)
+  std::size_t account_slots = 16;   // pending transactions per sender that global_slots never cuts
   std::size_t global_queue = 1024;  // queued transactions in all
   std::size_t account_queue = 64;   // queued transactions per sender
   unsigned price_bump_percent = 10;
@@ -155,8 +172,10 @@ class Pool {
     std::uint64_t nonce = 0;
     uint256 balance;
   };
-  // Cheapest first: the eviction order of a full pool.
+  // Cheapest first at `base_fee`: the eviction order of a full pool. A set ordered by it must be
+  // rebuilt when the base fee changes (reprice()).
   struct Cheaper {
+    uint256 base_fee;
     bool operator()(const PoolTx* a, const PoolTx* b) const noexcept;
   };
 
@@ -176,7 +195,14 @@ class Pool {
   // Evicts the cheapest transaction of another sender if `incoming` pays more. A transaction that
   // cannot execute yet (`incoming_gapped`) never pushes out an executable one.
   bool evict_cheapest_except(const Address& sender, const PoolTx& incoming, bool incoming_gapped);
+  // Brings pending down to global_slots and queued down to global_queue (see the top comment).
+  void enforce_limits();
+  void truncate_pending();
+  void truncate_queued();
+  void reprice();
   void undo(std::vector<Undo>& log);
+  // Takes back the changes logged in m_undo from position `mark` on, and forgets them.
+  void rollback(std::size_t mark);
 
   Result<void> compact_journal();
   // The journal rewritten with the pool's transactions, in arrival order.
@@ -193,7 +219,8 @@ class Pool {
   std::unordered_map<Address, Account> m_accounts;
   std::unordered_map<Hash, TxPtr> m_by_hash;
   std::set<const PoolTx*, Cheaper> m_by_price;
-  std::size_t m_pending = 0;  // the rest of m_by_hash is queued
+  bool m_by_price_stale = false;  // the base fee moved; m_by_price is empty until reprice()
+  std::size_t m_pending = 0;      // the rest of m_by_hash is queued
   std::uint64_t m_seq = 0;
 };
 

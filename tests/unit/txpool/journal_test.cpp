@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "rollup/crypto/keccak.hpp"
 #include "rollup/txpool/pool.hpp"
 #include "support/chain.hpp"
 #include "support/temp_dir.hpp"
@@ -220,6 +221,66 @@ TEST_F(JournalTest, AFailedJournalWriteTakesTheWholeBatchBackEvictionsIncluded) 
   EXPECT_EQ(pool.status().pending, 2u);
   EXPECT_EQ(pool.status().queued, 0u);
   EXPECT_EQ(*pool.pending_nonce(keys[2].address), 0u);
+}
+
+TEST_F(JournalTest, AFailedJournalWriteTakesBackTheCutsOfTheLimitsToo) {
+  auto state = std::make_shared<AccountsState>();
+  const Key bob = make_key(1);
+  const Key carol = make_key(2);
+  const Key alice = make_key(3);
+  const Key dave = make_key(4);
+  for (const Key* k : {&bob, &carol, &alice, &dave}) state->map[k->address].balance = 10 * k_ether;
+  execution::ChainConfig chain;
+  chain.chain_id = k_chain_id;
+  Config config;
+  config.global_slots = 4;
+  config.account_slots = 1;
+  config.global_queue = 2;
+  const Address to = plain_address(5);
+  auto raw = [&](const Key& k, std::uint64_t nonce) {
+    return types::encode_transaction(transfer(k, k_chain_id, nonce, to, uint256(1)));
+  };
+  // Bob 0..2 pending; carol 3 and alice 1 queued, carol's gap the older.
+  const std::vector<Bytes> before{raw(bob, 0), raw(bob, 1), raw(bob, 2), raw(carol, 3),
+                                  raw(alice, 1)};
+  // Dave's gapped 5 passes global_queue: carol's queue goes. Alice's 0 makes her 0 and 1
+  // executable and passes global_slots: bob, the biggest, loses his 2.
+  const std::vector<Bytes> batch{raw(dave, 5), raw(alice, 0)};
+  auto hash = [](const Bytes& envelope) { return crypto::keccak256(envelope); };
+  auto make = [&] {
+    auto pool = std::make_unique<Pool>(config, chain, Head{state, k_gwei, 30'000'000}, false);
+    for (const auto& r : submit(*pool, before, 1)) EXPECT_TRUE(r) << r.error().message();
+    return pool;
+  };
+
+  // Without a failure the batch is accepted and the limits cut bob's 2 and carol's 3.
+  {
+    auto pool = make();
+    for (const auto& r : submit(*pool, batch, 1)) ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(pool->get(hash(before[2])), nullptr);
+    EXPECT_EQ(pool->get(hash(before[3])), nullptr);
+    EXPECT_EQ(pool->status().pending, 4u);
+    EXPECT_EQ(pool->status().queued, 1u);
+  }
+  // With the journal write failing, the batch is refused and what it cut is back.
+  auto pool = make();
+  Journal::Loaded loaded;
+  auto journal = open(loaded);
+  ASSERT_TRUE(pool->set_journal(journal.get()));
+  std::vector<Result<Hash>> results;
+  {
+    FileSizeLimit limit(fs::file_size(path) + 10);
+    results = submit(*pool, batch, 1);
+  }
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_FALSE(results[0]);
+  EXPECT_FALSE(results[1]);
+  for (const Bytes& b : before) EXPECT_NE(pool->get(hash(b)), nullptr);
+  for (const Bytes& b : batch) EXPECT_EQ(pool->get(hash(b)), nullptr);
+  EXPECT_EQ(pool->status().pending, 3u);
+  EXPECT_EQ(pool->status().queued, 2u);
+  EXPECT_EQ(*pool->pending_nonce(alice.address), 0u);
+  EXPECT_EQ(*pool->pending_nonce(bob.address), 3u);
 }
 
 TEST(RecoverSenders, MatchesOneByOneRecoveryOnManyThreads) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "rollup/base/hex.hpp"
 #include "rollup/crypto/keccak.hpp"
 #include "rollup/execution/errors.hpp"
 #include "support/chain.hpp"
@@ -16,14 +19,14 @@ class PoolTest : public ::testing::Test {
   PoolTest() {
     chain.chain_id = k_chain_id;
     state = std::make_shared<testing::AccountsState>();
-    for (const Key* k : {&alice, &bob, &carol}) {
+    for (const Key* k : {&alice, &bob, &carol, &dave}) {
       types::Account a;
       a.balance = 10 * k_ether;
       state->map[k->address] = a;
     }
   }
 
-  Head head() const { return {state, k_gwei, 30'000'000}; }
+  Head head(const uint256& base_fee = k_gwei) const { return {state, base_fee, 30'000'000}; }
   Pool make_pool(Config config = {}) { return Pool(config, chain, head(), false); }
 
   types::Transaction tx(const Key& from, std::uint64_t nonce, const uint256& max_fee = 10 * k_gwei,
@@ -40,6 +43,7 @@ class PoolTest : public ::testing::Test {
   Key alice = make_key(1);
   Key bob = make_key(2);
   Key carol = make_key(3);
+  Key dave = make_key(4);
   Address dest = testing::plain_address(9);
 };
 
@@ -242,6 +246,209 @@ TEST_F(PoolTest, QueuedTransactionsExpireButPendingOnesStay) {
   ASSERT_TRUE(pool.set_head(head(), std::vector<Address>{}));
   EXPECT_EQ(pool.status().queued, 0u);
   EXPECT_EQ(pool.status().pending, 1u) << "an executable transaction does not expire";
+}
+
+TEST_F(PoolTest, GuaranteedAccountSlotsSurviveAFloodFromAnotherSender) {
+  Config config;
+  config.global_slots = 4;
+  config.account_slots = 2;
+  config.global_queue = 16;
+  Pool pool = make_pool(config);
+  const auto b0 = pool.add(tx(bob, 0, 5 * k_gwei, k_gwei), bob.address);
+  const auto b1 = pool.add(tx(bob, 1, 5 * k_gwei, k_gwei), bob.address);
+  ASSERT_TRUE(b0 && b1);
+  // Alice pays ten times more, but beyond her own two guaranteed slots the pending pool is full:
+  // her third executable transaction would be cut at once, so it is refused, and bob keeps his.
+  for (std::uint64_t n = 0; n < 3; ++n) {
+    auto r = pool.add(tx(alice, n, 50 * k_gwei, 10 * k_gwei), alice.address);
+    if (n < 2) {
+      ASSERT_TRUE(r) << message(r);
+      continue;
+    }
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), make_error_code(Errc::pool_full));
+    EXPECT_NE(message(r).find("txpool is full"), std::string::npos) << message(r);
+    EXPECT_EQ(pool.get(crypto::keccak256(
+                  types::encode_transaction(tx(alice, n, 50 * k_gwei, 10 * k_gwei)))),
+              nullptr);
+  }
+  // Her later nonces cannot execute yet: they wait in the queue, which has room.
+  for (std::uint64_t n = 3; n < 6; ++n) {
+    ASSERT_TRUE(pool.add(tx(alice, n, 50 * k_gwei, 10 * k_gwei), alice.address));
+  }
+  EXPECT_NE(pool.get(*b0), nullptr);
+  EXPECT_NE(pool.get(*b1), nullptr);
+  EXPECT_EQ(pool.status().pending, 4u);
+  EXPECT_EQ(pool.status().queued, 3u);
+  EXPECT_EQ(*pool.pending_nonce(alice.address), 2u);
+  EXPECT_EQ(*pool.pending_nonce(bob.address), 2u);
+}
+
+TEST_F(PoolTest, PendingOverGlobalSlotsIsCutFromTheBiggestAccountsHighestNonces) {
+  Config config;
+  config.global_slots = 6;
+  config.account_slots = 2;
+  config.global_queue = 16;
+  config.account_queue = 16;
+  Pool pool = make_pool(config);
+  std::map<std::pair<Address, std::uint64_t>, Hash> hashes;
+  auto add = [&](const Key& k, std::uint64_t nonce) {
+    auto r = pool.add(tx(k, nonce), k.address);
+    ASSERT_TRUE(r) << message(r);
+    hashes[{k.address, nonce}] = *r;
+  };
+  for (std::uint64_t n : {0, 1}) add(carol, n);
+  for (std::uint64_t n : {0, 1, 2}) add(bob, n);
+  for (std::uint64_t n : {0, 2, 3, 4, 5, 6}) add(alice, n);  // 2..6 wait for nonce 1
+  ASSERT_EQ(pool.status().pending, 6u);
+  ASSERT_EQ(pool.status().queued, 5u);
+  // Alice's nonce 1 makes her 0..6 executable: 12 pending for 6 slots. She is cut first, down to
+  // bob's size, then both evenly, down to their 2 guaranteed slots; carol, within hers, keeps all.
+  add(alice, 1);
+  EXPECT_EQ(pool.status().pending, 6u);
+  EXPECT_EQ(pool.status().queued, 0u) << "what was cut is dropped, not queued";
+  EXPECT_EQ(*pool.pending_nonce(alice.address), 2u);
+  EXPECT_EQ(*pool.pending_nonce(bob.address), 2u);
+  EXPECT_EQ(*pool.pending_nonce(carol.address), 2u);
+  // Only the highest nonces went: nobody keeps a transaction above a removed one.
+  for (const auto& [key, hash] : hashes) {
+    EXPECT_EQ(pool.get(hash) != nullptr, key.second < 2)
+        << hex::encode(key.first.view()) << " nonce " << key.second;
+  }
+}
+
+TEST_F(PoolTest, ANewHeadCutsPendingButNeverBelowTheGuaranteedSlots) {
+  Config config;
+  config.global_slots = 4;
+  config.account_slots = 2;
+  config.global_queue = 16;
+  Pool pool = make_pool(config);
+  for (std::uint64_t n : {0, 1}) ASSERT_TRUE(pool.add(tx(carol, n), carol.address));
+  for (std::uint64_t n : {0, 1}) ASSERT_TRUE(pool.add(tx(bob, n), bob.address));
+  for (std::uint64_t n = 1; n <= 5; ++n) ASSERT_TRUE(pool.add(tx(alice, n), alice.address));
+  ASSERT_EQ(pool.status().pending, 4u);
+  ASSERT_EQ(pool.status().queued, 5u);
+  // Her nonce 0 was included elsewhere: 1..5 become executable at once, 9 pending for 4 slots.
+  state->map[alice.address].nonce = 1;
+  ASSERT_TRUE(pool.set_head(head(), std::vector<Address>{alice.address}));
+  // Alice goes down to her 2; then every sender is within its guarantee, which the cut respects
+  // even though pending stays above global_slots.
+  EXPECT_EQ(pool.status().pending, 6u);
+  EXPECT_EQ(pool.status().queued, 0u);
+  EXPECT_EQ(*pool.pending_nonce(alice.address), 3u);
+  EXPECT_EQ(*pool.pending_nonce(bob.address), 2u);
+  EXPECT_EQ(*pool.pending_nonce(carol.address), 2u);
+}
+
+TEST_F(PoolTest, QueuedOverGlobalQueueIsCutLongestWaitingSenderFirst) {
+  Config config;
+  config.global_queue = 3;
+  config.account_queue = 8;
+  Pool pool = make_pool(config);
+  const auto a2 = pool.add(tx(alice, 2), alice.address);
+  const auto a3 = pool.add(tx(alice, 3), alice.address);
+  const auto b5 = pool.add(tx(bob, 5), bob.address);
+  ASSERT_TRUE(a2 && a3 && b5);
+  ASSERT_EQ(pool.status().queued, 3u);
+  // Alice's gap has been open longest: her queue goes first, from the top.
+  const auto c4 = pool.add(tx(carol, 4), carol.address);
+  ASSERT_TRUE(c4) << message(c4);
+  EXPECT_EQ(pool.get(*a3), nullptr);
+  EXPECT_NE(pool.get(*a2), nullptr);
+  EXPECT_EQ(pool.status().queued, 3u);
+  const auto b6 = pool.add(tx(bob, 6), bob.address);
+  ASSERT_TRUE(b6) << message(b6);
+  EXPECT_EQ(pool.get(*a2), nullptr);
+  EXPECT_EQ(pool.status().queued, 3u);
+  // Now bob's gap is the oldest, so his own new transaction would be the first to go: refused,
+  // and nothing else moves.
+  auto b8 = pool.add(tx(bob, 8), bob.address);
+  ASSERT_FALSE(b8);
+  EXPECT_EQ(b8.error().code(), make_error_code(Errc::pool_full));
+  EXPECT_NE(message(b8).find("queued transactions at the limit of 3"), std::string::npos)
+      << message(b8);
+  for (const auto& kept : {b5, b6, c4}) EXPECT_NE(pool.get(*kept), nullptr);
+  EXPECT_EQ(pool.status().queued, 3u);
+  EXPECT_EQ(pool.status().pending, 0u);
+}
+
+TEST_F(PoolTest, ANewHeadThatQueuesTransactionsCutsTheQueue) {
+  Config config;
+  config.global_queue = 1;
+  Pool pool = make_pool(config);
+  ASSERT_TRUE(pool.add(tx(alice, 0), alice.address));
+  ASSERT_TRUE(pool.add(tx(alice, 1, 10 * k_gwei, 2 * k_gwei, 5 * k_ether), alice.address));
+  ASSERT_TRUE(pool.add(tx(alice, 2), alice.address));
+  ASSERT_TRUE(pool.add(tx(alice, 3), alice.address));
+  const auto b5 = pool.add(tx(bob, 5), bob.address);
+  ASSERT_TRUE(b5);
+  ASSERT_EQ(pool.status().queued, 1u);
+  // Alice can no longer pay for her nonce 1, so 2 and 3 wait behind a gap: 3 queued for 1 slot.
+  // Hers have waited longest and go.
+  state->map[alice.address].balance = k_ether;
+  ASSERT_TRUE(pool.set_head(head(), std::vector<Address>{alice.address}));
+  EXPECT_EQ(pool.status().queued, 1u);
+  EXPECT_EQ(pool.status().pending, 1u);
+  EXPECT_NE(pool.get(*b5), nullptr);
+}
+
+TEST_F(PoolTest, EvictionPicksTheLowestEffectiveTipAtTheCurrentBaseFee) {
+  Config config;
+  config.global_slots = 2;
+  config.global_queue = 0;
+  Pool pool = make_pool(config);
+  // At a base fee of 1 gwei alice's effective tip is 2 gwei, bob's 3 (his max fee leaves room).
+  const auto a = pool.add(tx(alice, 0, 100 * k_gwei, 2 * k_gwei), alice.address);
+  const auto b = pool.add(tx(bob, 0, 4 * k_gwei, 3 * k_gwei), bob.address);
+  ASSERT_TRUE(a && b);
+  // Paying exactly what alice pays is not enough, though it is far above bob's max fee.
+  auto same = pool.add(tx(carol, 0, 100 * k_gwei, 2 * k_gwei), carol.address);
+  ASSERT_FALSE(same);
+  EXPECT_EQ(same.error().code(), make_error_code(Errc::pool_full));
+  EXPECT_NE(pool.get(*a), nullptr);
+  EXPECT_NE(pool.get(*b), nullptr);
+  // An effective tip of 2.5 gwei outbids alice, the cheapest, not bob.
+  const auto c = pool.add(tx(carol, 0, 100 * k_gwei, uint256(2'500'000'000)), carol.address);
+  ASSERT_TRUE(c) << message(c);
+  EXPECT_EQ(pool.get(*a), nullptr);
+  EXPECT_NE(pool.get(*b), nullptr);
+
+  // At 3.5 gwei bob's max fee leaves him 0.5 gwei: now he is the cheapest.
+  ASSERT_TRUE(pool.set_head(head(uint256(3'500'000'000)), std::vector<Address>{}));
+  const auto d = pool.add(tx(dave, 0, 10 * k_gwei, k_gwei), dave.address);
+  ASSERT_TRUE(d) << message(d);
+  EXPECT_EQ(pool.get(*b), nullptr);
+  EXPECT_NE(pool.get(*c), nullptr);
+
+  // At 12 gwei dave's max fee of 10 is below the base fee: he ranks below any includable
+  // transaction, whatever his tip.
+  ASSERT_TRUE(pool.set_head(head(12 * k_gwei), std::vector<Address>{}));
+  const auto a2 = pool.add(tx(alice, 0, 20 * k_gwei, uint256(1)), alice.address);
+  ASSERT_TRUE(a2) << message(a2);
+  EXPECT_EQ(pool.get(*d), nullptr);
+  EXPECT_NE(pool.get(*c), nullptr);
+}
+
+TEST_F(PoolTest, ATransactionTheLimitsWouldCutIsRefusedAndTakesNothingWithIt) {
+  Config config;
+  config.global_slots = 2;
+  config.account_slots = 1;
+  config.global_queue = 1;
+  Pool pool = make_pool(config);
+  ASSERT_TRUE(pool.add(tx(bob, 0, 50 * k_gwei, 5 * k_gwei), bob.address));
+  ASSERT_TRUE(pool.add(tx(bob, 1, 50 * k_gwei, 5 * k_gwei), bob.address));
+  const auto c5 = pool.add(tx(carol, 5, 5 * k_gwei, k_gwei), carol.address);
+  ASSERT_TRUE(c5);
+  // The pool is full. Bob's nonce 2 outbids carol's queued transaction, but once in, it is the
+  // one the pending limit cuts (bob holds more than his guaranteed slot): refused, and carol's
+  // transaction, evicted to make room for it, is back.
+  auto b2 = pool.add(tx(bob, 2, 50 * k_gwei, 5 * k_gwei), bob.address);
+  ASSERT_FALSE(b2);
+  EXPECT_EQ(b2.error().code(), make_error_code(Errc::pool_full));
+  EXPECT_NE(pool.get(*c5), nullptr);
+  EXPECT_EQ(pool.status().pending, 2u);
+  EXPECT_EQ(pool.status().queued, 1u);
+  EXPECT_EQ(*pool.pending_nonce(bob.address), 2u);
 }
 
 TEST_F(PoolTest, BestTransactionsOrdersByEffectiveTipAndKeepsNonceOrder) {
