@@ -55,6 +55,65 @@ constexpr std::array<std::string_view, 6> k_levels = {"trace", "debug", "info",
                                                       "warn",  "error", "off"};
 constexpr std::array<std::string_view, 2> k_formats = {"text", "json"};
 
+// "a, b,c" -> {"a", "b", "c"}; empty items are dropped, so "" is the empty list.
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::size_t p = 0; p <= text.size();) {
+    std::size_t c = text.find(',', p);
+    if (c == std::string_view::npos) c = text.size();
+    std::string_view item = text.substr(p, c - p);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    p = c + 1;
+  }
+  return out;
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+constexpr std::array<std::string_view, 5> k_namespaces = {"eth", "net", "web3", "txpool", "rollup"};
+
+Result<std::vector<std::string>> parse_namespaces(std::string_view text) {
+  auto list = split_list(text);
+  for (const std::string& ns : list) ROLLUP_TRY_VOID(parse_choice(ns, k_namespaces));
+  return list;
+}
+
+// An amount of ether as geth's --rpc.txfeecap takes it ("1", "0.5"), in wei.
+Result<uint256> parse_ether(std::string_view text) {
+  const std::size_t dot = text.find('.');
+  const std::string_view whole = text.substr(0, dot);
+  const std::string_view frac = dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  const auto digits = [](std::string_view s) {
+    return std::ranges::all_of(s, [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if ((whole.empty() && frac.empty()) || !digits(whole) || !digits(frac) || frac.size() > 18 ||
+      whole.size() > 40) {
+    return fail(Errc::invalid_value,
+                "expected an amount of ether such as 1 or 0.5, got '" + std::string(text) + "'");
+  }
+  uint256 wei;
+  for (char c : whole) wei = wei * uint256(10) + uint256(static_cast<std::uint64_t>(c - '0'));
+  for (std::size_t i = 0; i < 18; ++i) {
+    const std::uint64_t d = i < frac.size() ? static_cast<std::uint64_t>(frac[i] - '0') : 0;
+    wei = wei * uint256(10) + uint256(d);
+  }
+  return wei;
+}
+
+std::string ether_text(const uint256& wei) {
+  const uint256 unit(1'000'000'000'000'000'000ULL);
+  std::string frac = to_string(wei % unit);
+  frac = std::string(18 - frac.size(), '0') + frac;
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return to_string(wei / unit) + (frac.empty() ? "" : "." + frac);
+}
+
 Result<std::string> parse_levels(std::string_view text) {
   ROLLUP_TRY_VOID(parse_log_levels(text));
   return std::string(text);
@@ -119,13 +178,45 @@ std::vector<Key> make_keys() {
       setter(u64(10, 3'600'000), [](Config& c, std::uint64_t v) { c.sequencer.block_time_ms = v; }),
       [](const Config& c) { return std::to_string(c.sequencer.block_time_ms); });
   add("http.addr", "--http.addr", "IP address",
-      "Address the HTTP server (/metrics, /healthz) listens on.",
+      "Address the HTTP server (JSON-RPC at /, /metrics, /healthz) listens on.",
       setter(text, [](Config& c, std::string v) { c.http.addr = std::move(v); }),
       [](const Config& c) { return c.http.addr; });
   add("http.port", "--http.port", "port", "Port of the HTTP server (0: any free port).",
       setter(u64(0, 65535),
              [](Config& c, std::uint64_t v) { c.http.port = static_cast<std::uint16_t>(v); }),
       [](const Config& c) { return std::to_string(c.http.port); });
+  add("http.api", "--http.api", "list",
+      "JSON-RPC namespaces served, comma-separated: eth, net, web3, txpool, rollup.",
+      setter(parse_namespaces,
+             [](Config& c, std::vector<std::string> v) { c.http.api = std::move(v); }),
+      [](const Config& c) { return join_list(c.http.api); });
+  add("http.corsdomain", "--http.corsdomain", "list",
+      "Browser origins allowed to call the JSON-RPC server (CORS), comma-separated; * for any.",
+      setter([](std::string_view t) -> Result<std::vector<std::string>> { return split_list(t); },
+             [](Config& c, std::vector<std::string> v) { c.http.corsdomain = std::move(v); }),
+      [](const Config& c) { return join_list(c.http.corsdomain); });
+  add("http.vhosts", "--http.vhosts", "list",
+      "Host header names accepted (requests to an IP address always are), comma-separated; * for "
+      "any. Guards against DNS rebinding.",
+      setter([](std::string_view t) -> Result<std::vector<std::string>> { return split_list(t); },
+             [](Config& c, std::vector<std::string> v) { c.http.vhosts = std::move(v); }),
+      [](const Config& c) { return join_list(c.http.vhosts); });
+  add("rpc.gascap", "--rpc.gascap", "gas", "Most gas eth_call and eth_estimateGas may use.",
+      setter(u64(21'000, 1'000'000'000), [](Config& c, std::uint64_t v) { c.rpc.gascap = v; }),
+      [](const Config& c) { return std::to_string(c.rpc.gascap); });
+  add("rpc.txfeecap", "--rpc.txfeecap", "ether",
+      "Largest fee (gas limit x max fee) eth_sendRawTransaction accepts, in ether; 0: no cap.",
+      setter(parse_ether, [](Config& c, uint256 v) { c.rpc.txfeecap = v; }),
+      [](const Config& c) { return ether_text(c.rpc.txfeecap); });
+  add("rpc.batch_request_limit", "--rpc.batch-request-limit", "integer",
+      "Most calls in one JSON-RPC batch.",
+      setter(u64(1, 100'000), [](Config& c, std::uint64_t v) { c.rpc.batch_request_limit = v; }),
+      [](const Config& c) { return std::to_string(c.rpc.batch_request_limit); });
+  add("rpc.batch_response_max_size", "--rpc.batch-response-max-size", "bytes",
+      "Largest response to one JSON-RPC batch; calls past it are answered with -32003.",
+      setter(u64(1024, 1'000'000'000),
+             [](Config& c, std::uint64_t v) { c.rpc.batch_response_max_size = v; }),
+      [](const Config& c) { return std::to_string(c.rpc.batch_response_max_size); });
   add("log.level", "", "level", "Log level: trace, debug, info, warn, error or off.",
       setter([](std::string_view t) { return parse_choice(t, k_levels); },
              [](Config& c, std::string v) { c.log.level = std::move(v); }),

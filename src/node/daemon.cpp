@@ -12,6 +12,9 @@
 #include "rollup/net/metrics.hpp"
 #include "rollup/node/datadir.hpp"
 #include "rollup/node/logging.hpp"
+#include "rollup/node/version.hpp"
+#include "rollup/rpc/eth.hpp"
+#include "rollup/rpc/http.hpp"
 #include "rollup/sequencer/sequencer.hpp"
 
 namespace rollup::node {
@@ -44,6 +47,8 @@ struct Daemon::Impl {
   std::unique_ptr<txpool::Pool> pool;
   std::unique_ptr<sequencer::Sequencer> sequencer;
   std::unique_ptr<sequencer::Loop> loop;
+  std::unique_ptr<rpc::Dispatcher> rpc;
+  rpc::Backend rpc_backend;
   std::unique_ptr<net::HttpServer> http;
   // Steady clock of the last tick that went well (a block sealed, or nothing to include).
   std::atomic<std::int64_t> last_ok_ns{0};
@@ -215,8 +220,24 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   }));
   ROLLUP_TRY_VOID(
       impl->http->route("GET", "/healthz", [self](const net::Request&) { return self->health(); }));
+  rpc::DispatcherOptions rpc_options;
+  rpc_options.namespaces = {config.http.api.begin(), config.http.api.end()};
+  rpc_options.batch_limit = config.rpc.batch_request_limit;
+  rpc_options.response_limit = config.rpc.batch_response_max_size;
+  impl->rpc = std::make_unique<rpc::Dispatcher>(rpc_options);
+  impl->rpc_backend.db = impl->db.get();
+  impl->rpc_backend.pool = impl->pool.get();
+  impl->rpc_backend.chain = impl->chain;
+  impl->rpc_backend.client_version = std::string("rollupd/v") + std::string(k_version);
+  impl->rpc_backend.tx_fee_cap = config.rpc.txfeecap;
+  impl->rpc_backend.gas_cap = config.rpc.gascap;
+  impl->rpc_backend.min_tip = pool_config.min_tip;
+  rpc::add_node_methods(*impl->rpc, impl->rpc_backend);
+  ROLLUP_TRY_VOID(rpc::serve_http(*impl->http, "/", *impl->rpc,
+                                  rpc::HttpOptions{config.http.corsdomain, config.http.vhosts}));
   ROLLUP_TRY_VOID(impl->http->start());
-  log->info("HTTP on {}:{} (/metrics, /healthz)", config.http.addr, impl->http->port());
+  log->info("HTTP on {}:{} (JSON-RPC at /, /metrics, /healthz)", config.http.addr,
+            impl->http->port());
 
   sequencer::Config seq_config;
   seq_config.block_time = std::chrono::milliseconds(config.sequencer.block_time_ms);

@@ -17,13 +17,12 @@
 #include "rollup/node/daemon.hpp"
 #include "rollup/node/datadir.hpp"
 #include "rollup/node/logging.hpp"
+#include "rollup/node/version.hpp"
 
 namespace {
 
 using namespace rollup;
 namespace fs = std::filesystem;
-
-constexpr const char* k_version = "0.1.0";
 
 int fail_with(const std::string& message) {
   std::fprintf(stderr, "rollupd: %s\n", message.c_str());
@@ -93,7 +92,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (*version) {
-    std::printf("rollupd %s\n", k_version);
+    std::printf("rollupd %s\n", std::string(node::k_version).c_str());
     return 0;
   }
   if (*init) return run_init(genesis_path, datadir);

@@ -24,6 +24,7 @@
 
 #include "rollup/base/bytes.hpp"
 #include "rollup/base/error.hpp"
+#include "rollup/base/uint256.hpp"
 
 namespace rollup::node {
 
@@ -48,7 +49,18 @@ struct Config {
   struct Http {
     std::string addr = "127.0.0.1";
     std::uint16_t port = 8545;
+    // JSON-RPC namespaces served (geth's --http.api); admin is not among them.
+    std::vector<std::string> api = {"eth", "net", "web3", "txpool", "rollup"};
+    std::vector<std::string> corsdomain;              // browser Origins allowed; "*" for any
+    std::vector<std::string> vhosts = {"localhost"};  // Host names allowed; "*" for any
   } http;
+
+  struct Rpc {
+    std::uint64_t gascap = 50'000'000;                         // eth_call / eth_estimateGas
+    uint256 txfeecap = uint256(1'000'000'000'000'000'000ULL);  // wei; 0: no cap
+    std::uint64_t batch_request_limit = 1000;
+    std::uint64_t batch_response_max_size = 25'000'000;  // bytes
+  } rpc;
 
   struct Log {
     std::string level = "info";   // trace, debug, info, warn, error, off
@@ -90,8 +102,8 @@ struct Config {
 };
 
 // The subsystems that log, each with a logger of this name (logging.hpp).
-inline constexpr std::string_view k_log_subsystems[] = {"node", "sequencer", "txpool", "db",
-                                                        "http"};
+inline constexpr std::string_view k_log_subsystems[] = {"node", "sequencer", "txpool",
+                                                        "db",   "http",      "rpc"};
 
 // A `log.levels` value, "subsystem=level,subsystem=level", as (subsystem, level) pairs; unknown
 // subsystems and levels are refused, so a typo stops the node at startup instead of being ignored.

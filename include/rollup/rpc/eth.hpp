@@ -1,0 +1,35 @@
+#pragma once
+// The node's JSON-RPC methods: eth_, net_, web3_, txpool_ and rollup_, over the chain database and
+// the transaction pool. Every read goes to the database's committed state (each block is one atomic
+// write, and a state view reads a fixed snapshot), so no method ever waits for block production and
+// block production never waits for a method.
+
+#include <cstdint>
+#include <string>
+
+#include "rollup/execution/executor.hpp"
+#include "rollup/rpc/jsonrpc.hpp"
+#include "rollup/storage/database.hpp"
+#include "rollup/txpool/pool.hpp"
+
+namespace rollup::rpc {
+
+struct Backend {
+  storage::Database* db = nullptr;
+  txpool::Pool* pool = nullptr;
+  execution::ChainConfig chain;
+  std::string client_version = "rollupd";  // web3_clientVersion
+  // geth's rpc.txfeecap: eth_sendRawTransaction refuses gas * max fee above it (0: no cap).
+  uint256 tx_fee_cap = uint256(1'000'000'000'000'000'000ULL);
+  // The pool's minimum tip: what eth_maxPriorityFeePerGas suggests when recent blocks hold nothing.
+  uint256 min_tip = uint256(1);
+  // eth_call and eth_estimateGas never go above this much gas (geth's rpc.gascap).
+  std::uint64_t gas_cap = 50'000'000;
+  // Threads for sender recovery in eth_sendRawTransaction (one transaction per call: 1 is right).
+  std::size_t submit_threads = 1;
+};
+
+// Adds every method of the enabled namespaces to `dispatcher`. `backend` must outlive it.
+void add_node_methods(Dispatcher& dispatcher, const Backend& backend);
+
+}  // namespace rollup::rpc
