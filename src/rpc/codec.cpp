@@ -142,6 +142,17 @@ std::string hex_data(ByteView v) {
   return hex::encode(v);
 }
 
+std::string checksum_address(const Address& a) {
+  std::string hex = hex::encode(a.view(), /*with_prefix=*/false);
+  const Hash h =
+      crypto::keccak256(ByteView(reinterpret_cast<const std::uint8_t*>(hex.data()), hex.size()));
+  for (std::size_t i = 0; i < hex.size(); ++i) {
+    const std::uint8_t nibble = (h.bytes[i / 2] >> (i % 2 == 0 ? 4 : 0)) & 0xf;
+    if (hex[i] >= 'a' && nibble >= 8) hex[i] = static_cast<char>(hex[i] - 'a' + 'A');
+  }
+  return "0x" + hex;
+}
+
 namespace {
 
 const char* type_quantity(types::TxType t) {

@@ -54,7 +54,7 @@ class Methods {
       case BlockId::Kind::number: return by_number(id.number);
       case BlockId::Kind::hash: {
         RPC_TRY(const std::optional<std::uint64_t> number, node(m_b.db->block_number(id.hash)));
-        if (!number) return std::nullopt;
+        if (!number || !published(*number)) return std::nullopt;
         if (id.require_canonical) {
           RPC_TRY(const std::optional<Hash> canonical, node(m_b.db->canonical_hash(*number)));
           if (canonical != id.hash) {
@@ -68,7 +68,21 @@ class Methods {
     return std::nullopt;
   }
 
+  // A block is readable in the database a moment before the database publishes it as the head.
+  // Readers see only published blocks, so that whatever a client learns (a receipt, a block) is
+  // never ahead of the head its next request reads state at: a wallet that saw its receipt must
+  // then get the nonce after it.
+  bool published(std::uint64_t number) const { return number <= m_b.db->heads().unsafe.number; }
+
+  // Where a transaction was included, if that block is published.
+  RpcResult<std::optional<storage::TxLocation>> location(const Hash& tx) const {
+    RPC_TRY(const std::optional<storage::TxLocation> loc, node(m_b.db->tx_location(tx)));
+    if (!loc || !published(loc->block_num)) return std::nullopt;
+    return loc;
+  }
+
   RpcResult<std::optional<Resolved>> by_number(std::uint64_t number) const {
+    if (!published(number)) return std::nullopt;
     RPC_TRY(const std::optional<Hash> hash, node(m_b.db->canonical_hash(number)));
     if (!hash) return std::nullopt;
     return Resolved{*hash, number};
@@ -360,14 +374,17 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
     RPC_TRY_VOID(p.at_most(2));
     RPC_TRY(const Address address, p.required(0, decode_address));
     RPC_TRY(const std::optional<BlockId> id, p.optional(1, decode_block_id));
-    if (id && id->kind == BlockId::Kind::pending) {
-      // What a wallet needs for its next transaction: the state's nonce plus what the pool holds.
-      RPC_TRY(const std::uint64_t nonce, node(b.pool->pending_nonce(address)));
-      return Json(quantity(nonce));
-    }
     RPC_TRY(const auto view, m->state(p, 1));
     RPC_TRY(const std::optional<types::Account> account, node(view->account(address)));
-    return Json(quantity(account ? account->nonce : 0));
+    const std::uint64_t state_nonce = account ? account->nonce : 0;
+    if (id && id->kind == BlockId::Kind::pending) {
+      // What a wallet needs for its next transaction: the state's nonce plus what the pool holds.
+      // The pool learns of a new block just after it is readable here, so a client that saw its
+      // receipt may ask before the pool has caught up; the head's own nonce is then the answer.
+      RPC_TRY(const std::uint64_t pooled, node(b.pool->pending_nonce(address)));
+      return Json(quantity(std::max(pooled, state_nonce)));
+    }
+    return Json(quantity(state_nonce));
   });
   d.add("eth_getCode", [m](const Params& p) -> RpcResult<Json> {
     RPC_TRY_VOID(p.at_most(2));
@@ -456,7 +473,7 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
     if (const txpool::TxPtr pending = b.pool->get(hash)) {
       return transaction_json(pending->txn, hash, pending->sender, std::nullopt);
     }
-    RPC_TRY(const std::optional<storage::TxLocation> loc, node(b.db->tx_location(hash)));
+    RPC_TRY(const std::optional<storage::TxLocation> loc, m->location(hash));
     if (!loc) return Json(nullptr);
     const Resolved block{loc->block_hash, loc->block_num};
     RPC_TRY(const types::Header h, m->header(block));
@@ -470,7 +487,7 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
   d.add("eth_getTransactionReceipt", [m, &b](const Params& p) -> RpcResult<Json> {
     RPC_TRY_VOID(p.at_most(1));
     RPC_TRY(const Hash hash, p.required(0, decode_hash));
-    RPC_TRY(const std::optional<storage::TxLocation> loc, node(b.db->tx_location(hash)));
+    RPC_TRY(const std::optional<storage::TxLocation> loc, m->location(hash));
     if (!loc) return Json(nullptr);
     const Resolved block{loc->block_hash, loc->block_num};
     RPC_TRY(const types::Header h, m->header(block));
@@ -658,7 +675,7 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
           nonces[std::to_string(tx->txn.nonce)] =
               transaction_json(tx->txn, tx->hash, tx->sender, std::nullopt);
         }
-        out[hex_data(txs.front()->sender)] = std::move(nonces);
+        out[checksum_address(txs.front()->sender)] = std::move(nonces);
       }
       return out;
     };

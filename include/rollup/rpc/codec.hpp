@@ -57,6 +57,9 @@ template <std::size_t N>
   return hex_data(v.view());
 }
 
+// EIP-55 mixed-case form, which geth uses where an address is a map key (txpool_content).
+[[nodiscard]] std::string checksum_address(const Address& a);
+
 // Where a transaction sits, for the fields geth adds to transactions and receipts in blocks.
 struct TxPlace {
   Hash block_hash;

@@ -36,6 +36,16 @@ TEST(RpcCodec, DataAddressesAndHashes) {
   EXPECT_FALSE(decode_hash(addr));
 }
 
+TEST(RpcCodec, ChecksumAddressesFollowEip55) {
+  // EIP-55's own examples.
+  for (const char* a :
+       {"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+        "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
+        "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb"}) {
+    EXPECT_EQ(checksum_address(*decode_address(Json(a))), a);
+  }
+}
+
 TEST(RpcCodec, BlockIds) {
   EXPECT_EQ(decode_block_id("latest")->kind, BlockId::Kind::latest);
   EXPECT_EQ(decode_block_id("pending")->kind, BlockId::Kind::pending);

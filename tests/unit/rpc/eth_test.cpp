@@ -1,0 +1,181 @@
+// The node's methods over a real database, pool and sequencer, called through the dispatcher as a
+// client would. These cover what the client suites (tests/e2e) cannot pin down: the moments between
+// a block's write and its publication, and between the head and the pool catching up with it.
+
+#include "rollup/rpc/eth.hpp"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+
+#include "rollup/rpc/codec.hpp"
+#include "rollup/sequencer/sequencer.hpp"
+#include "support/chain.hpp"
+#include "support/temp_dir.hpp"
+
+namespace rollup::rpc {
+namespace {
+
+using namespace rollup::testing;
+constexpr std::uint64_t k_genesis_time = 1'700'000'000;
+
+// A database whose published head can be held back, as it is for a moment after each commit (the
+// block is readable before heads() names it).
+class HeldBackHead final : public storage::Database {
+ public:
+  explicit HeldBackHead(storage::Database& db) : m_db(db) {}
+  std::optional<storage::Heads> held;
+
+  storage::Heads heads() const override { return held ? *held : m_db.heads(); }
+  Result<std::optional<Hash>> canonical_hash(std::uint64_t n) const override {
+    return m_db.canonical_hash(n);
+  }
+  Result<std::optional<std::uint64_t>> block_number(const Hash& h) const override {
+    return m_db.block_number(h);
+  }
+  Result<std::optional<types::Header>> header(const Hash& h) const override {
+    return m_db.header(h);
+  }
+  Result<std::optional<std::vector<types::Transaction>>> body(const Hash& h) const override {
+    return m_db.body(h);
+  }
+  Result<std::optional<std::vector<types::Receipt>>> receipts(const Hash& h) const override {
+    return m_db.receipts(h);
+  }
+  Result<std::optional<storage::TxLocation>> tx_location(const Hash& h) const override {
+    return m_db.tx_location(h);
+  }
+  Result<std::unique_ptr<state::StateView>> state_at(std::uint64_t n) const override {
+    return m_db.state_at(n);
+  }
+  std::uint64_t history_tail() const override { return m_db.history_tail(); }
+  Result<Hash> recompute_state_root() const override { return m_db.recompute_state_root(); }
+  Result<state::StateUpdate> prepare_state(const state::StateDiff& d) override {
+    return m_db.prepare_state(d);
+  }
+  Result<void> commit_block(const storage::Block& b, const std::vector<types::Receipt>& r,
+                            const state::StateDiff& d, state::StateUpdate u) override {
+    return m_db.commit_block(b, r, d, std::move(u));
+  }
+  void discard_prepared() override { m_db.discard_prepared(); }
+  Result<void> set_safe_head(const storage::BlockRef& r) override { return m_db.set_safe_head(r); }
+  Result<void> set_finalized_head(const storage::BlockRef& r) override {
+    return m_db.set_finalized_head(r);
+  }
+  Result<void> rewind_to(std::uint64_t n) override { return m_db.rewind_to(n); }
+
+ private:
+  storage::Database& m_db;
+};
+
+class EthTest : public ::testing::Test {
+ protected:
+  EthTest() {
+    chain.chain_id = k_chain_id;
+    chain.base_fee_vault = plain_address(0xfe);
+    state::StateDiff alloc;
+    state::AccountDiff a;
+    a.address = alice.address;
+    a.account = types::Account{.nonce = 0, .balance = 100 * k_ether};
+    alloc.accounts.push_back(a);
+    auto created = storage::Database::create(dir.path() / "db", {}, alloc, [](const Hash& root) {
+      types::Header h = cancun_genesis_header(root);
+      h.timestamp = k_genesis_time;
+      return h;
+    });
+    EXPECT_TRUE(created.has_value()) << created.error().message();
+    db = std::move(*created);
+    view = std::make_unique<HeldBackHead>(*db);
+    auto head = sequencer::Sequencer::pool_head(*db, chain, 0);
+    EXPECT_TRUE(head.has_value());
+    pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head, false);
+    stale_pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head, false);
+    backend.db = view.get();
+    backend.pool = pool.get();
+    backend.chain = chain;
+    add_node_methods(dispatcher, backend);
+  }
+
+  Json call(const std::string& method, Json params) {
+    const Json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+    auto answer = dispatcher.call(request);
+    EXPECT_TRUE(answer.has_value());
+    EXPECT_FALSE(answer->contains("error")) << method << ": " << answer->dump();
+    return (*answer)["result"];
+  }
+
+  // Sends a transfer from alice through eth_sendRawTransaction and seals a block with it.
+  Hash send_and_seal(std::uint64_t nonce) {
+    const auto txn =
+        transfer(alice, k_chain_id, nonce, plain_address(7), uint256(5), 10 * k_gwei, k_gwei);
+    const Json hash =
+        call("eth_sendRawTransaction", Json::array({hex_data(types::encode_transaction(txn))}));
+    sequencer::Sequencer seq(*db, *pool, chain, sequencer::Config{}, nullptr);
+    auto sealed = seq.produce(k_genesis_time + 1 + nonce);
+    EXPECT_TRUE(sealed.has_value() && sealed->has_value());
+    return *decode_hash(hash);
+  }
+
+  testing::TempDir dir;
+  execution::ChainConfig chain;
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<HeldBackHead> view;
+  std::unique_ptr<txpool::Pool> pool;
+  std::unique_ptr<txpool::Pool> stale_pool;
+  Backend backend;
+  Dispatcher dispatcher;
+  Key alice = make_key(1);
+};
+
+TEST_F(EthTest, ReadersSeeOnlyPublishedBlocks) {
+  const storage::Heads genesis = db->heads();
+  const Hash hash = send_and_seal(0);
+  ASSERT_EQ(db->heads().unsafe.number, 1u);
+  // Block 1 is written but, for readers, not yet published.
+  view->held = genesis;
+  EXPECT_TRUE(call("eth_getTransactionReceipt", Json::array({hex_data(hash)})).is_null());
+  EXPECT_TRUE(call("eth_getBlockByNumber", Json::array({"0x1", false})).is_null());
+  EXPECT_TRUE(call("eth_getBlockByHash", Json::array({hex_data(db->heads().unsafe.hash), false}))
+                  .is_null());
+  EXPECT_EQ(call("eth_blockNumber", Json::array()), "0x0");
+  // Published: everything appears at once, and the nonce agrees with the receipt.
+  view->held.reset();
+  const Json receipt = call("eth_getTransactionReceipt", Json::array({hex_data(hash)}));
+  ASSERT_TRUE(receipt.is_object());
+  EXPECT_EQ(receipt["blockNumber"], "0x1");
+  EXPECT_EQ(receipt["status"], "0x1");
+  EXPECT_EQ(call("eth_getTransactionCount", Json::array({hex_data(alice.address), "latest"})),
+            "0x1");
+}
+
+TEST_F(EthTest, ThePendingNonceIsNeverBelowTheHeadsNonce) {
+  send_and_seal(0);
+  send_and_seal(1);
+  // A pool that has not caught up with the head yet knows nothing of alice's two transactions.
+  backend.pool = stale_pool.get();
+  EXPECT_EQ(call("eth_getTransactionCount", Json::array({hex_data(alice.address), "pending"})),
+            "0x2");
+  backend.pool = pool.get();
+  EXPECT_EQ(call("eth_getTransactionCount", Json::array({hex_data(alice.address), "pending"})),
+            "0x2");
+}
+
+TEST_F(EthTest, ReceiptsAndBlocksDescribeTheTransaction) {
+  const Hash hash = send_and_seal(0);
+  const Json tx = call("eth_getTransactionByHash", Json::array({hex_data(hash)}));
+  EXPECT_EQ(tx["from"], hex_data(alice.address));
+  EXPECT_EQ(tx["blockNumber"], "0x1");
+  EXPECT_EQ(tx["nonce"], "0x0");
+  const Json full = call("eth_getBlockByNumber", Json::array({"latest", true}));
+  ASSERT_EQ(full["transactions"].size(), 1u);
+  EXPECT_EQ(full["transactions"][0]["hash"], hex_data(hash));
+  EXPECT_EQ(full["gasUsed"], "0x5208");
+  const Json receipts = call("eth_getBlockReceipts", Json::array({"0x1"}));
+  ASSERT_EQ(receipts.size(), 1u);
+  EXPECT_EQ(receipts[0]["gasUsed"], "0x5208");
+  EXPECT_EQ(call("eth_getBalance", Json::array({hex_data(plain_address(7)), "latest"})), "0x5");
+  EXPECT_EQ(call("eth_getBalance", Json::array({hex_data(plain_address(7)), "earliest"})), "0x0");
+}
+
+}  // namespace
+}  // namespace rollup::rpc
