@@ -28,13 +28,7 @@ for tool in "$loadgen" "$rollupd" "$anvil"; do
   [[ -x $tool ]] || { echo "bench-vs-anvil: $tool missing (build first; scripts/setup.sh for anvil)" >&2; exit 1; }
 done
 
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-  [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$root/scripts/lib/background.sh"
 
 # wait_rpc <port>: until the node answers eth_blockNumber (at most 30 s).
 wait_rpc() {

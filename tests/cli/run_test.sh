@@ -6,13 +6,7 @@
 #   tests/cli/run_test.sh <rollupd-binary>
 set -euo pipefail
 rollupd=$1
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-  [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../../scripts/lib/background.sh"
 failures=0
 check() {  # check <description> <command...>: the command must succeed
   local what=$1

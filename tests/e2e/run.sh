@@ -7,13 +7,7 @@ set -euo pipefail
 rollupd=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-  [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$root/scripts/lib/background.sh"
 
 if [[ ! -x "$root/node_modules/.bin/cast" || ! -d "$root/node_modules/ethers" ]]; then
   echo "e2e: npm packages missing; run scripts/setup.sh" >&2
