@@ -47,6 +47,7 @@ struct Daemon::Impl {
   std::unique_ptr<txpool::Pool> pool;
   std::unique_ptr<sequencer::Sequencer> sequencer;
   std::unique_ptr<sequencer::Loop> loop;
+  std::unique_ptr<txpool::GroupSubmitter> intake;
   std::unique_ptr<rpc::Dispatcher> rpc;
   rpc::Backend rpc_backend;
   std::unique_ptr<net::HttpServer> http;
@@ -207,7 +208,10 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   net::HttpServerOptions http_options;
   http_options.address = config.http.addr;
   http_options.port = config.http.port;
-  http_options.threads = 2;
+  // Handlers block while a transaction's batch is submitted (txpool::GroupSubmitter), so there are
+  // more threads than cores: requests that wait let others join their batch, which is what lets
+  // eight signatures share one vector recovery.
+  http_options.threads = std::max(8u, 2 * std::thread::hardware_concurrency());
   http_options.on_error = [](const Error& e) { logger("http")->warn("{}", e.message()); };
   impl->http = std::make_unique<net::HttpServer>(http_options);
   Impl* self = impl.get();
@@ -227,6 +231,8 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   impl->rpc = std::make_unique<rpc::Dispatcher>(rpc_options);
   impl->rpc_backend.db = impl->db.get();
   impl->rpc_backend.pool = impl->pool.get();
+  impl->intake = std::make_unique<txpool::GroupSubmitter>(*impl->pool);
+  impl->rpc_backend.intake = impl->intake.get();
   impl->rpc_backend.chain = impl->chain;
   impl->rpc_backend.client_version = std::string("rollupd/v") + std::string(k_version);
   impl->rpc_backend.tx_fee_cap = config.rpc.txfeecap;

@@ -463,8 +463,7 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
                                           ether_text(b.tx_fee_cap) + " ether)");
       }
     }
-    auto added = txpool::submit(*b.pool, std::span(&raw, 1), b.submit_threads);
-    RPC_TRY(const Hash hash, node(std::move(added.front())));
+    RPC_TRY(const Hash hash, node(b.intake->submit(raw)));
     return Json(hex_data(hash));
   });
   d.add("eth_getTransactionByHash", [m, &b](const Params& p) -> RpcResult<Json> {

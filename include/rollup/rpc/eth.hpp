@@ -10,6 +10,7 @@
 #include "rollup/execution/executor.hpp"
 #include "rollup/rpc/jsonrpc.hpp"
 #include "rollup/storage/database.hpp"
+#include "rollup/txpool/group_submit.hpp"
 #include "rollup/txpool/pool.hpp"
 
 namespace rollup::rpc {
@@ -17,6 +18,8 @@ namespace rollup::rpc {
 struct Backend {
   storage::Database* db = nullptr;
   txpool::Pool* pool = nullptr;
+  // eth_sendRawTransaction's way into the pool: concurrent calls are submitted as one batch.
+  txpool::GroupSubmitter* intake = nullptr;
   execution::ChainConfig chain;
   std::string client_version = "rollupd";  // web3_clientVersion
   // geth's rpc.txfeecap: eth_sendRawTransaction refuses gas * max fee above it (0: no cap).
@@ -25,8 +28,6 @@ struct Backend {
   uint256 min_tip = uint256(1);
   // eth_call and eth_estimateGas never go above this much gas (geth's rpc.gascap).
   std::uint64_t gas_cap = 50'000'000;
-  // Threads for sender recovery in eth_sendRawTransaction (one transaction per call: 1 is right).
-  std::size_t submit_threads = 1;
 };
 
 // Adds every method of the enabled namespaces to `dispatcher`. `backend` must outlive it.

@@ -92,6 +92,8 @@ class EthTest : public ::testing::Test {
     stale_pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head, false);
     backend.db = view.get();
     backend.pool = pool.get();
+    intake = std::make_unique<txpool::GroupSubmitter>(*pool);
+    backend.intake = intake.get();
     backend.chain = chain;
     add_node_methods(dispatcher, backend);
   }
@@ -122,6 +124,7 @@ class EthTest : public ::testing::Test {
   std::unique_ptr<HeldBackHead> view;
   std::unique_ptr<txpool::Pool> pool;
   std::unique_ptr<txpool::Pool> stale_pool;
+  std::unique_ptr<txpool::GroupSubmitter> intake;
   Backend backend;
   Dispatcher dispatcher;
   Key alice = make_key(1);
