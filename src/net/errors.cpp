@@ -19,6 +19,7 @@ std::string_view describe(Errc e) noexcept {
     case Errc::accept_failed: return "accepting a connection failed";
     case Errc::handler_failed: return "request handler threw";
     case Errc::internal_error: return "unexpected exception on an I/O thread";
+    case Errc::ws_send_queue_full: return "WebSocket send queue limit exceeded";
     case Errc::invalid_metric_name: return "invalid metric name";
     case Errc::invalid_label: return "invalid metric label";
     case Errc::duplicate_metric: return "metric registered twice";

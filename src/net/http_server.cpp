@@ -16,26 +16,22 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <charconv>
 #include <exception>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_map>
 
 #include "rollup/base/assert.hpp"
 #include "rollup/net/metrics.hpp"
+#include "server_shared.hpp"
 
 namespace rollup::net {
 
+namespace detail {
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-using beast::error_code;
 
 // After a refusal the client may still be sending the body we did not read; closing on unread data
 // makes the kernel send a reset, which can destroy our response before the client reads it. So the
@@ -79,6 +75,11 @@ std::string target_path(std::string_view target) {
   return std::string(target.substr(0, target.find_first_of("?#")));
 }
 
+// A route's path: exact, so no query, fragment or space.
+bool is_route_path(std::string_view path) {
+  return path.starts_with('/') && path.find_first_of("?# ") == std::string_view::npos;
+}
+
 Response plain(unsigned status, std::string body) {
   Response r;
   r.status = status;
@@ -86,77 +87,23 @@ Response plain(unsigned status, std::string body) {
   return r;
 }
 
-struct PathRoutes {
-  std::map<std::string, Handler, std::less<>> by_method;  // sorted, for the Allow header
-  std::string allow;
-};
-
-class Session;
-
-// What the acceptor and every connection share. Routes and options are written before start()
-// and only read after it.
-struct Shared {
-  HttpServerOptions options;
-  std::map<std::string, PathRoutes, std::less<>> routes;
-
-  std::mutex mutex;  // guards sessions and stopping
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-  bool stopping = false;
-
-  void report(Errc code, std::string detail) const noexcept {
-    if (!options.on_error) return;
-    // The callback runs on an I/O thread; an exception from it must not take the thread down.
-    try {
-      options.on_error(Error(make_error_code(code), std::move(detail)));
-    } catch (...) {
-    }
-  }
-
-  Response handle(const Request& req) const {
-    const auto path = routes.find(req.path);
-    if (path == routes.end()) return plain(404, "404 page not found\n");
-    const auto handler = path->second.by_method.find(req.method);
-    if (handler == path->second.by_method.end()) {
-      Response r = plain(405, "method not allowed\n");
-      r.headers.emplace_back("Allow", path->second.allow);
-      return r;
-    }
-    try {
-      return handler->second(req);
-    } catch (const std::exception& e) {
-      report(Errc::handler_failed, req.method + " " + req.path + ": " + e.what());
-    } catch (...) {
-      report(Errc::handler_failed, req.method + " " + req.path + ": unknown exception");
-    }
-    return plain(500, "internal server error\n");
-  }
-};
-
 // One connection. Every member function runs on the connection's strand; the object lives as long
 // as an operation of it is pending.
-class Session : public std::enable_shared_from_this<Session> {
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<Shared> shared)
       : m_stream(std::move(socket)), m_shared(std::move(shared)) {}
 
-  ~Session() {
-    std::scoped_lock lock(m_shared->mutex);
-    m_shared->sessions.erase(this);
-  }
+  ~Session() override { m_shared->remove(this); }
 
   // Called from the acceptor's strand.
   void start() {
-    {
-      std::scoped_lock lock(m_shared->mutex);
-      // stop() has collected the sessions already, so it would miss this one.
-      if (m_shared->stopping) return;
-      m_shared->sessions.emplace(this, weak_from_this());
-    }
+    if (!m_shared->add(this, weak_from_this())) return;
     asio::dispatch(m_stream.get_executor(),
                    beast::bind_front_handler(&Session::begin, shared_from_this()));
   }
 
-  void post_close() {
+  void post_close() override {
     asio::post(m_stream.get_executor(), [self = shared_from_this()] { self->close(); });
   }
 
@@ -251,8 +198,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void dispatch() {
     auto& msg = m_parser->get();
-    // A WebSocket upgrade (websocket::is_upgrade(msg)) hooks in here: msg and m_stream are both
-    // still whole, and nothing has been written yet.
     Request req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
@@ -260,9 +205,14 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : msg) {
       req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
-    req.body = std::move(msg.body());
     req.remote = m_remote;
     const bool keep_alive = msg.keep_alive();
+    if (beast::websocket::is_upgrade(msg)) {
+      if (const auto ws = m_shared->websockets.find(req.path); ws != m_shared->websockets.end()) {
+        return upgrade(ws->second, std::move(req), keep_alive);
+      }
+    }
+    req.body = std::move(msg.body());
 
     // Beast checks what it is given (a status above 999, a body on a 204) by throwing; that is the
     // handler's bug, answered like one that threw.
@@ -274,6 +224,25 @@ class Session : public std::enable_shared_from_this<Session> {
       build_response(plain(500, "internal server error\n"), msg.version(), keep_alive);
     }
     write(keep_alive ? After::read : After::close);
+  }
+
+  // msg and m_stream are both still whole here, and nothing has been written yet.
+  void upgrade(const WsHandlers& handlers, Request req, bool keep_alive) {
+    const unsigned version = m_parser->get().version();
+    bool accepted = true;
+    if (handlers.accept && !m_shared->call_handler("WebSocket accept " + req.path,
+                                                   [&] { accepted = handlers.accept(req); })) {
+      build_response(plain(500, "internal server error\n"), version, keep_alive);
+      return write(keep_alive ? After::read : After::close);
+    }
+    if (!accepted) {
+      build_response(plain(403, "403 Forbidden\n"), version, keep_alive);
+      return write(keep_alive ? After::read : After::close);
+    }
+    // The stream belongs to the WebSocket session from here; close() must leave it alone.
+    m_closed = true;
+    start_websocket(std::move(m_stream), m_parser->release(), m_shared, handlers,
+                    std::move(req.path), std::move(req.remote));
   }
 
   void build_response(Response r, unsigned version, bool keep_alive) {
@@ -350,6 +319,55 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
+
+bool Shared::add(Connection* connection, std::weak_ptr<Connection> weak) {
+  std::scoped_lock lock(m_mutex);
+  if (m_stopping) return false;
+  m_connections.emplace(connection, std::move(weak));
+  return true;
+}
+
+void Shared::remove(Connection* connection) {
+  std::scoped_lock lock(m_mutex);
+  m_connections.erase(connection);
+}
+
+std::vector<std::shared_ptr<Connection>> Shared::begin_stop() {
+  std::scoped_lock lock(m_mutex);
+  m_stopping = true;
+  std::vector<std::shared_ptr<Connection>> live;
+  for (const auto& [ptr, weak] : m_connections) {
+    if (auto c = weak.lock()) live.push_back(std::move(c));
+  }
+  return live;
+}
+
+void Shared::report(Errc code, std::string detail) const noexcept {
+  if (!options.on_error) return;
+  // The callback runs on an I/O thread; an exception from it must not take the thread down.
+  try {
+    options.on_error(Error(make_error_code(code), std::move(detail)));
+  } catch (...) {
+  }
+}
+
+Response Shared::handle(const Request& req) const {
+  const auto path = routes.find(req.path);
+  if (path == routes.end()) return plain(404, "404 page not found\n");
+  const auto handler = path->second.by_method.find(req.method);
+  if (handler == path->second.by_method.end()) {
+    Response r = plain(405, "method not allowed\n");
+    r.headers.emplace_back("Allow", path->second.allow);
+    return r;
+  }
+  Response response = plain(500, "internal server error\n");
+  call_handler(req.method + " " + req.path, [&] { response = handler->second(req); });
+  return response;
+}
+
+}  // namespace detail
+
+using namespace detail;
 
 std::string_view Request::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
@@ -431,9 +449,7 @@ Result<void> HttpServer::route(std::string_view method, std::string_view path, H
     return fail(Errc::already_started, "routes are fixed once the server starts");
   }
   if (!is_token(method)) return fail(Errc::invalid_route, "method '" + std::string(method) + "'");
-  if (!path.starts_with('/') || path.find_first_of("?# ") != std::string_view::npos) {
-    return fail(Errc::invalid_route, "path '" + std::string(path) + "'");
-  }
+  if (!is_route_path(path)) return fail(Errc::invalid_route, "path '" + std::string(path) + "'");
   ROLLUP_ASSERT(handler);
   auto& routes = m_impl->shared->routes[std::string(path)];
   if (!routes.by_method.emplace(std::string(method), std::move(handler)).second) {
@@ -447,6 +463,18 @@ Result<void> HttpServer::route(std::string_view method, std::string_view path, H
   return {};
 }
 
+Result<void> HttpServer::websocket(std::string_view path, WsHandlers handlers) {
+  std::scoped_lock lock(m_impl->control);
+  if (m_impl->state != Impl::State::idle) {
+    return fail(Errc::already_started, "WebSocket paths are fixed once the server starts");
+  }
+  if (!is_route_path(path)) return fail(Errc::invalid_route, "path '" + std::string(path) + "'");
+  if (!m_impl->shared->websockets.emplace(std::string(path), std::move(handlers)).second) {
+    return fail(Errc::duplicate_route, "WebSocket " + std::string(path));
+  }
+  return {};
+}
+
 Result<void> HttpServer::start() {
   std::scoped_lock lock(m_impl->control);
   Impl& impl = *m_impl;
@@ -456,6 +484,13 @@ Result<void> HttpServer::start() {
   if (options.read_timeout.count() <= 0 || options.write_timeout.count() <= 0 ||
       options.idle_timeout.count() <= 0) {
     return fail(Errc::invalid_options, "timeouts must be positive");
+  }
+  // Beast reads a zero read limit as "no limit".
+  if (options.ws_read_limit == 0 || options.ws_send_queue_limit == 0) {
+    return fail(Errc::invalid_options, "WebSocket limits must be positive");
+  }
+  if (options.ws_ping_interval.count() <= 0) {
+    return fail(Errc::invalid_options, "the WebSocket ping interval must be positive");
   }
 
   error_code ec;
@@ -521,17 +556,10 @@ void HttpServer::stop() {
     impl.acceptor.close(ignored);
     impl.retry_timer.cancel();
   });
-  std::vector<std::shared_ptr<Session>> sessions;
-  {
-    std::scoped_lock sessions_lock(impl.shared->mutex);
-    impl.shared->stopping = true;
-    for (const auto& [ptr, weak] : impl.shared->sessions) {
-      if (auto s = weak.lock()) sessions.push_back(std::move(s));
-    }
-  }
-  for (const auto& s : sessions) s->post_close();
-  // A session's destructor takes the sessions lock; the last reference may be this one.
-  sessions.clear();
+  std::vector<std::shared_ptr<Connection>> connections = impl.shared->begin_stop();
+  for (const auto& c : connections) c->post_close();
+  // A connection's destructor takes the connections lock; the last reference may be this one.
+  connections.clear();
 
   impl.work.reset();
   for (auto& t : impl.threads) t.join();

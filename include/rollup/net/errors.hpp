@@ -1,9 +1,9 @@
 #pragma once
 // Errors of the net module. Listener codes come back from HttpServer::start(); route and metric
 // codes from registration, which happens at start-up, so each one is a configuration mistake to
-// report and stop on. accept_failed, handler_failed and internal_error never come back from a call:
-// they reach the server's error callback, because they happen on I/O threads while the server keeps
-// running.
+// report and stop on. accept_failed, handler_failed, internal_error and ws_send_queue_full never
+// come back from a call: they reach the server's error callback, because they happen on I/O threads
+// while the server keeps running.
 
 #include "rollup/base/error.hpp"
 
@@ -21,6 +21,7 @@ enum class Errc {
   accept_failed,    // accepting a connection failed (file descriptors exhausted); retried
   handler_failed,   // a request handler threw; the client got a 500
   internal_error,   // an exception escaped to an I/O thread; the thread goes on running
+  ws_send_queue_full,  // a WebSocket client read too slowly; its session was closed with 1008
 
   invalid_metric_name,  // not [a-zA-Z_:][a-zA-Z0-9_:]*
   invalid_label,        // bad label name, reserved name (__x, le on a histogram) or a name twice

@@ -3,25 +3,11 @@
 // port in use. The client runs every operation with a deadline, so a server that never answers
 // fails a test instead of hanging it.
 
-// g++ 12 reports false positives inside Asio and Beast (a "null pointer dereference" in the
-// scheduler, and with the sanitizers an "uninitialized" boost::optional in the parser);
-// src/net/CMakeLists.txt turns the same two off for the server's source. Before every include, so
-// that they cover those headers.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-
 #include "rollup/net/http_server.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <mutex>
 #include <stdexcept>
@@ -30,92 +16,12 @@
 #include <vector>
 
 #include "rollup/net/metrics.hpp"
+#include "unit/net/clients.hpp"
 
 namespace rollup::net {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-using namespace std::chrono_literals;
-
-using ClientResponse = http::response<http::string_body>;
-
-class Client {
- public:
-  explicit Client(std::uint16_t port) : m_stream(m_ioc) {
-    m_stream.expires_after(5s);
-    beast::error_code ec;
-    m_stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                           [&](beast::error_code e) { ec = e; });
-    run();
-    EXPECT_FALSE(ec) << ec.message();
-  }
-
-  beast::error_code write(http::request<http::string_body>& req) {
-    beast::error_code ec;
-    m_stream.expires_after(5s);
-    http::async_write(m_stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
-    run();
-    return ec;
-  }
-
-  beast::error_code write_raw(std::string_view bytes) {
-    beast::error_code ec;
-    m_stream.expires_after(5s);
-    asio::async_write(m_stream, asio::buffer(bytes.data(), bytes.size()),
-                      [&](beast::error_code e, std::size_t) { ec = e; });
-    run();
-    return ec;
-  }
-
-  beast::error_code read(ClientResponse& res, std::chrono::milliseconds timeout = 5s) {
-    beast::error_code ec;
-    m_stream.expires_after(timeout);
-    http::async_read(m_stream, m_buffer, res, [&](beast::error_code e, std::size_t) { ec = e; });
-    run();
-    return ec;
-  }
-
-  ClientResponse request(http::verb verb, std::string_view target, std::string body = {}) {
-    http::request<http::string_body> req{verb, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.keep_alive(true);
-    req.body() = std::move(body);
-    req.prepare_payload();
-    EXPECT_FALSE(write(req));
-    ClientResponse res;
-    const auto ec = read(res);
-    EXPECT_FALSE(ec) << ec.message();
-    return res;
-  }
-
-  // Waits for the server to close the connection: true on EOF (or reset) within the timeout.
-  bool closed_by_server(std::chrono::milliseconds timeout = 5s) {
-    beast::error_code ec;
-    m_stream.expires_after(timeout);
-    m_buffer.clear();
-    m_stream.async_read_some(m_buffer.prepare(1024), [&](beast::error_code e, std::size_t n) {
-      ec = e;
-      m_buffer.commit(n);
-    });
-    run();
-    return ec == asio::error::eof || ec == asio::error::connection_reset;
-  }
-
-  beast::flat_buffer& buffer() { return m_buffer; }
-
- private:
-  void run() {
-    m_ioc.restart();
-    m_ioc.run();
-  }
-
-  asio::io_context m_ioc;
-  beast::tcp_stream m_stream;
-  beast::flat_buffer m_buffer;
-};
+using namespace test;  // the clients and the Beast aliases
 
 Response text(std::string body) {
   Response r;
