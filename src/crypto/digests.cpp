@@ -1,6 +1,7 @@
 #include "rollup/crypto/digests.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "openssl_md.hpp"
 #include "rollup/base/assert.hpp"
@@ -45,6 +46,15 @@ Hash sha256(ByteView data) noexcept {
 
 FixedBytes<20> ripemd160(ByteView data) noexcept {
   return digest<20>(detail::ripemd160_md(), data);
+}
+
+Hash hmac_sha256(ByteView key, ByteView data) noexcept {
+  Hash out;
+  unsigned int len = 0;
+  ROLLUP_ASSERT(HMAC(detail::sha256_md(), key.data(), static_cast<int>(key.size()), data.data(),
+                     data.size(), out.data(), &len) != nullptr &&
+                len == 32);
+  return out;
 }
 
 }  // namespace rollup::crypto

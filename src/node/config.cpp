@@ -217,6 +217,11 @@ std::vector<Key> make_keys() {
       setter(u64(1024, 1'000'000'000),
              [](Config& c, std::uint64_t v) { c.rpc.batch_response_max_size = v; }),
       [](const Config& c) { return std::to_string(c.rpc.batch_response_max_size); });
+  add("rpc.jwt_secret", "--rpc.jwt-secret", "path",
+      "File with a 32-byte hex secret, readable by its owner only. When set, the admin_ namespace "
+      "is served to callers with an HS256 JWT signed by it (iat within 60 s).",
+      setter(text, [](Config& c, std::string v) { c.rpc.jwt_secret = std::move(v); }),
+      [](const Config& c) { return c.rpc.jwt_secret.string(); });
   add("log.level", "", "level", "Log level: trace, debug, info, warn, error or off.",
       setter([](std::string_view t) { return parse_choice(t, k_levels); },
              [](Config& c, std::string v) { c.log.level = std::move(v); }),

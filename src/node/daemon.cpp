@@ -8,6 +8,7 @@
 
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
+#include "rollup/crypto/keystore.hpp"
 #include "rollup/net/http_server.hpp"
 #include "rollup/net/metrics.hpp"
 #include "rollup/node/datadir.hpp"
@@ -15,6 +16,7 @@
 #include "rollup/node/version.hpp"
 #include "rollup/rpc/eth.hpp"
 #include "rollup/rpc/http.hpp"
+#include "rollup/rpc/subscriptions.hpp"
 #include "rollup/sequencer/sequencer.hpp"
 
 namespace rollup::node {
@@ -49,6 +51,7 @@ struct Daemon::Impl {
   std::unique_ptr<sequencer::Loop> loop;
   std::unique_ptr<txpool::GroupSubmitter> intake;
   std::unique_ptr<rpc::Dispatcher> rpc;
+  std::unique_ptr<rpc::Subscriptions> subscriptions;
   rpc::Backend rpc_backend;
   std::unique_ptr<net::HttpServer> http;
   // Steady clock of the last tick that went well (a block sealed, or nothing to include).
@@ -102,6 +105,7 @@ struct Daemon::Impl {
   }
 
   void on_sealed(const sequencer::Sealed& sealed) {
+    subscriptions->publish_head(sealed.header, sealed.hash);
     blocks->inc();
     transactions->inc(sealed.transactions);
     build_seconds->observe(std::chrono::duration<double>(sealed.build_time).count());
@@ -226,6 +230,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
       impl->http->route("GET", "/healthz", [self](const net::Request&) { return self->health(); }));
   rpc::DispatcherOptions rpc_options;
   rpc_options.namespaces = {config.http.api.begin(), config.http.api.end()};
+  if (!config.rpc.jwt_secret.empty()) rpc_options.namespaces.insert("admin");
   rpc_options.batch_limit = config.rpc.batch_request_limit;
   rpc_options.response_limit = config.rpc.batch_response_max_size;
   impl->rpc = std::make_unique<rpc::Dispatcher>(rpc_options);
@@ -238,12 +243,27 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   impl->rpc_backend.tx_fee_cap = config.rpc.txfeecap;
   impl->rpc_backend.gas_cap = config.rpc.gascap;
   impl->rpc_backend.min_tip = pool_config.min_tip;
+  impl->subscriptions = std::make_unique<rpc::Subscriptions>(*impl->rpc);
+  impl->rpc_backend.on_pending = [self](const txpool::PoolTx& tx) {
+    self->subscriptions->publish_pending(tx);
+  };
   rpc::add_node_methods(*impl->rpc, impl->rpc_backend);
-  ROLLUP_TRY_VOID(rpc::serve_http(*impl->http, "/", *impl->rpc,
-                                  rpc::HttpOptions{config.http.corsdomain, config.http.vhosts}));
+  rpc::HttpOptions rpc_http;
+  rpc_http.cors = config.http.corsdomain;
+  rpc_http.vhosts = config.http.vhosts;
+  if (!config.rpc.jwt_secret.empty()) {
+    // The secret lives in a file only its owner can read, never on the command line.
+    ROLLUP_TRY(const crypto::SecretKey secret, crypto::read_raw_key_file(config.rpc.jwt_secret));
+    rpc_http.jwt_secret.assign(secret.data(), secret.data() + 32);
+    log->info("admin_ namespace enabled, for callers with a JWT signed by {}",
+              config.rpc.jwt_secret.string());
+  }
+  ROLLUP_TRY_VOID(rpc::serve_http(*impl->http, "/", *impl->rpc, rpc_http));
+  // WebSocket on the same port and path, by upgrade (as geth serves --ws on the HTTP port).
+  ROLLUP_TRY_VOID(impl->subscriptions->serve(*impl->http, "/", rpc_http));
   ROLLUP_TRY_VOID(impl->http->start());
-  log->info("HTTP on {}:{} (JSON-RPC at /, /metrics, /healthz)", config.http.addr,
-            impl->http->port());
+  log->info("HTTP on {}:{} (JSON-RPC at / over HTTP and WebSocket, /metrics, /healthz)",
+            config.http.addr, impl->http->port());
 
   sequencer::Config seq_config;
   seq_config.block_time = std::chrono::milliseconds(config.sequencer.block_time_ms);

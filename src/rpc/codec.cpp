@@ -229,7 +229,7 @@ Json transaction_json(const types::Transaction& txn, const Hash& hash, const Add
   return out;
 }
 
-Json block_json(const types::Header& h, const Hash& hash, std::uint64_t size, Json transactions) {
+Json header_json(const types::Header& h, const Hash& hash) {
   Json out = {
       {"number", quantity(h.number)},
       {"hash", hex_data(hash)},
@@ -242,25 +242,29 @@ Json block_json(const types::Header& h, const Hash& hash, std::uint64_t size, Js
       {"receiptsRoot", hex_data(h.receipts_root)},
       {"miner", hex_data(h.beneficiary)},
       {"difficulty", quantity(h.difficulty)},
-      {"totalDifficulty", quantity(h.difficulty)},
       {"extraData", hex_data(h.extra_data)},
-      {"size", quantity(size)},
       {"gasLimit", quantity(h.gas_limit)},
       {"gasUsed", quantity(h.gas_used)},
       {"timestamp", quantity(h.timestamp)},
       {"mixHash", hex_data(h.mix_hash)},
-      {"transactions", std::move(transactions)},
-      {"uncles", Json::array()},
   };
   if (h.base_fee_per_gas) out["baseFeePerGas"] = quantity(*h.base_fee_per_gas);
-  if (h.withdrawals_root) {
-    out["withdrawalsRoot"] = hex_data(*h.withdrawals_root);
-    out["withdrawals"] = Json::array();  // an L2 block has no beacon-chain withdrawals
-  }
+  if (h.withdrawals_root) out["withdrawalsRoot"] = hex_data(*h.withdrawals_root);
   if (h.blob_gas_used) out["blobGasUsed"] = quantity(*h.blob_gas_used);
   if (h.excess_blob_gas) out["excessBlobGas"] = quantity(*h.excess_blob_gas);
-  if (h.parent_beacon_block_root)
+  if (h.parent_beacon_block_root) {
     out["parentBeaconBlockRoot"] = hex_data(*h.parent_beacon_block_root);
+  }
+  return out;
+}
+
+Json block_json(const types::Header& h, const Hash& hash, std::uint64_t size, Json transactions) {
+  Json out = header_json(h, hash);
+  out["totalDifficulty"] = quantity(h.difficulty);
+  out["size"] = quantity(size);
+  out["transactions"] = std::move(transactions);
+  out["uncles"] = Json::array();
+  if (h.withdrawals_root) out["withdrawals"] = Json::array();  // an L2 block has none
   return out;
 }
 

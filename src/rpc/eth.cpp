@@ -464,6 +464,9 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
       }
     }
     RPC_TRY(const Hash hash, node(b.intake->submit(raw)));
+    if (b.on_pending) {
+      if (const txpool::TxPtr added = b.pool->get(hash)) b.on_pending(*added);
+    }
     return Json(hex_data(hash));
   });
   d.add("eth_getTransactionByHash", [m, &b](const Params& p) -> RpcResult<Json> {
@@ -653,6 +656,32 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
                       "gas required exceeds allowance (" + std::to_string(allowance) + ")");
     }
     return Json(quantity(gas));
+  });
+
+  // ---- eth_subscribe over HTTP: subscriptions need a connection that stays open (WebSocket,
+  // rpc::Subscriptions), and geth answers so on HTTP.
+  for (const char* name : {"eth_subscribe", "eth_unsubscribe"}) {
+    d.add(name, [](const Params&) -> RpcResult<Json> {
+      return rpc_fail(code::method_not_found, "notifications not supported");
+    });
+  }
+
+  // ---- admin_ (only when configured, and then only for JWT holders: DispatcherOptions)
+  d.add("admin_nodeInfo", [&b, none](const Params& p) -> RpcResult<Json> {
+    RPC_TRY_VOID(none(p));
+    const storage::Heads heads = b.db->heads();
+    const auto ref = [](const storage::BlockRef& r) {
+      return Json{{"number", r.number}, {"hash", hex_data(r.hash)}};
+    };
+    return Json{
+        {"name", b.client_version},
+        {"chainId", b.chain.chain_id},
+        {"heads",
+         {{"unsafe", ref(heads.unsafe)},
+          {"safe", ref(heads.safe)},
+          {"finalized", ref(heads.finalized)}}},
+        {"historyTail", b.db->history_tail()},
+        {"txpool", {{"pending", b.pool->status().pending}, {"queued", b.pool->status().queued}}}};
   });
 
   // ---- txpool_

@@ -1,9 +1,12 @@
 #include "rollup/rpc/http.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 
 #include <boost/asio/ip/address.hpp>
+
+#include "rollup/rpc/auth.hpp"
 
 namespace rollup::rpc {
 
@@ -80,8 +83,16 @@ Result<void> serve_http(net::HttpServer& server, const std::string& path,
       res.body = "invalid content type, only application/json is supported\n";
     } else {
       res.content_type = "application/json";
+      Caller caller;
+      if (!shared->options.jwt_secret.empty()) {
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        auto auth = verify_jwt(req.header("Authorization"), shared->options.jwt_secret, now);
+        caller.unauthenticated = auth ? std::nullopt : std::optional(auth.error().detail());
+      }
       // A body of notifications only gets an empty 200, as in geth.
-      res.body = shared->dispatcher->handle(req.body).value_or("");
+      res.body = shared->dispatcher->handle(req.body, caller).value_or("");
     }
     shared->add_cors(req, res);
     return res;

@@ -57,7 +57,7 @@ void Dispatcher::add(const std::string& name, Method method) {
   m_methods.insert_or_assign(name, std::move(method));
 }
 
-std::optional<Json> Dispatcher::call(const Json& request) const {
+std::optional<Json> Dispatcher::call(const Json& request, const Caller& caller) const {
   const bool is_object = request.is_object();
   const auto id_it = is_object ? request.find("id") : request.end();
   const bool has_id = is_object && id_it != request.end();
@@ -83,6 +83,9 @@ std::optional<Json> Dispatcher::call(const Json& request) const {
     return answer(rpc_fail(code::method_not_found,
                            "the method " + name + " does not exist/is not available"));
   }
+  if (caller.unauthenticated && m_options.authenticated.contains(name.substr(0, name.find('_')))) {
+    return answer(rpc_fail(k_unauthorized, "unauthorized: " + *caller.unauthenticated));
+  }
   static const Json k_no_params = Json::array();
   const auto params = request.find("params");
   const bool absent = params == request.end() || params->is_null();
@@ -96,13 +99,14 @@ std::optional<Json> Dispatcher::call(const Json& request) const {
   }
 }
 
-std::optional<std::string> Dispatcher::handle(std::string_view message) const {
+std::optional<std::string> Dispatcher::handle(std::string_view message,
+                                              const Caller& caller) const {
   const Json parsed = Json::parse(message, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     return error_response(nullptr, RpcError{code::parse_error, "parse error", {}}).dump();
   }
   if (!parsed.is_array()) {
-    auto response = call(parsed);
+    auto response = call(parsed, caller);
     if (!response) return std::nullopt;
     return response->dump(-1, ' ', false, Json::error_handler_t::replace);
   }
@@ -134,7 +138,7 @@ std::optional<std::string> Dispatcher::handle(std::string_view message) const {
                                   RpcError{code::response_too_large, "response too large", {}});
       }
     } else {
-      response = call(item);
+      response = call(item, caller);
     }
     if (!response) continue;
     std::string text = response->dump(-1, ' ', false, Json::error_handler_t::replace);

@@ -1,6 +1,7 @@
 // JSON-RPC at the protocol level, as geth answers it: malformed JSON, wrong parameter types, unknown
 // methods, oversized bodies and batches, the wrong content type. The node keeps serving after each.
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { test } from "node:test";
 
 import { call, rpc } from "./common.mjs";
@@ -79,4 +80,30 @@ test("web3, net and rollup methods", async () => {
   // Safe and finalized stay at genesis until the batcher moves them.
   assert.equal(sync.safe_l2.number, 0);
   assert.ok(sync.unsafe_l2.number > 0);
+});
+
+// An HS256 JWT built here with node's own HMAC, independently of the node's code.
+function jwt(secretHex, iat) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const unsigned = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ iat })}`;
+  const sig = createHmac("sha256", Buffer.from(secretHex, "hex")).update(unsigned).digest("base64url");
+  return `${unsigned}.${sig}`;
+}
+
+test("admin_ answers only a fresh JWT signed with the node's secret", async () => {
+  const secret = process.env.ROLLUPD_E2E_JWT_SECRET;
+  assert.ok(secret, "run.sh passes the secret");
+  const body = { jsonrpc: "2.0", id: 8, method: "admin_nodeInfo", params: [] };
+  const now = Math.floor(Date.now() / 1000);
+  const withToken = (token) => rpc(body, { "content-type": "application/json", authorization: `Bearer ${token}` });
+  const none = await rpc(body);
+  assert.equal(none.json.error.code, -32001);
+  assert.equal(none.json.error.message, "unauthorized: missing token");
+  const stale = await withToken(jwt(secret, now - 120));
+  assert.equal(stale.json.error.message, "unauthorized: token is expired");
+  const forged = await withToken(jwt("00".repeat(32), now));
+  assert.equal(forged.json.error.message, "unauthorized: invalid token signature");
+  const ok = await withToken(jwt(secret, now));
+  assert.equal(ok.json.result.chainId, 901);
+  assert.ok(ok.json.result.heads.unsafe.number > 0);
 });

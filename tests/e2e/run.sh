@@ -16,8 +16,12 @@ fi
 export PATH="$root/node_modules/.bin:$PATH"
 
 node "$here/genesis.mjs" >"$tmp/genesis.json"
+# The admin_ namespace, for JWT holders only; the suites sign their own tokens with this secret.
+ROLLUPD_E2E_JWT_SECRET=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+export ROLLUPD_E2E_JWT_SECRET
+(umask 077 && printf '%s\n' "$ROLLUPD_E2E_JWT_SECRET" >"$tmp/jwt.hex")
 "$rollupd" run --datadir "$tmp/d" --genesis "$tmp/genesis.json" --http.port 0 --block-time 200 \
-  >"$tmp/log" 2>&1 &
+  --rpc.jwt-secret "$tmp/jwt.hex" >"$tmp/log" 2>&1 &
 pid=$!
 port=
 for _ in $(seq 1 100); do

@@ -60,6 +60,8 @@ struct Config {
     uint256 txfeecap = uint256(1'000'000'000'000'000'000ULL);  // wei; 0: no cap
     std::uint64_t batch_request_limit = 1000;
     std::uint64_t batch_response_max_size = 25'000'000;  // bytes
+    // A file with a 32-byte hex secret (mode 0600); when set, admin_ is served to JWT holders.
+    std::filesystem::path jwt_secret;
   } rpc;
 
   struct Log {

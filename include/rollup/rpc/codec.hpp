@@ -72,7 +72,11 @@ struct TxPlace {
 [[nodiscard]] Json transaction_json(const types::Transaction& txn, const Hash& hash,
                                     const Address& from, const std::optional<TxPlace>& place);
 
-// A block object; `transactions` is either an array of hashes or of transaction objects, built
+// A header object, as newHeads notifications carry it.
+[[nodiscard]] Json header_json(const types::Header& header, const Hash& hash);
+
+// A block object: the header's fields plus size, transactions and the empty uncles and
+// withdrawals; `transactions` is either an array of hashes or of transaction objects, built
 // by the caller.
 [[nodiscard]] Json block_json(const types::Header& header, const Hash& hash, std::uint64_t size,
                               Json transactions);

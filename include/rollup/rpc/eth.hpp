@@ -5,6 +5,7 @@
 // block production never waits for a method.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "rollup/execution/executor.hpp"
@@ -20,6 +21,8 @@ struct Backend {
   txpool::Pool* pool = nullptr;
   // eth_sendRawTransaction's way into the pool: concurrent calls are submitted as one batch.
   txpool::GroupSubmitter* intake = nullptr;
+  // Told of each transaction eth_sendRawTransaction added (newPendingTransactions); may be empty.
+  std::function<void(const txpool::PoolTx&)> on_pending;
   execution::ChainConfig chain;
   std::string client_version = "rollupd";  // web3_clientVersion
   // geth's rpc.txfeecap: eth_sendRawTransaction refuses gas * max fee above it (0: no cap).

@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "rollup/base/bytes.hpp"
 #include "rollup/net/http_server.hpp"
 #include "rollup/rpc/jsonrpc.hpp"
 
 namespace rollup::rpc {
 
 struct HttpOptions {
+  // The secret of admin_ calls' JWT (rpc/auth.hpp); empty: nobody is authenticated.
+  Bytes jwt_secret;
   std::vector<std::string> cors;                    // allowed Origins; "*" allows any; empty: none
   std::vector<std::string> vhosts = {"localhost"};  // allowed Host names; "*" allows any
 };

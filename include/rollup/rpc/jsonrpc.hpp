@@ -101,7 +101,17 @@ struct DispatcherOptions {
   std::size_t batch_limit = 1000;           // items per batch
   std::size_t response_limit = 25'000'000;  // bytes per batch response
   std::set<std::string> namespaces = {"eth", "net", "web3", "txpool", "rollup"};
+  // Namespaces whose methods answer only authenticated callers (rpc/auth.hpp).
+  std::set<std::string> authenticated = {"admin"};
 };
+
+// What the transport knows of the caller of one message.
+struct Caller {
+  // Why the caller is not authenticated for the protected namespaces; nullopt when it is.
+  std::optional<std::string> unauthenticated = "missing token";
+};
+
+inline constexpr int k_unauthorized = -32001;  // a protected method called without a valid JWT
 
 class Dispatcher {
  public:
@@ -112,13 +122,15 @@ class Dispatcher {
   void add(const std::string& name, Method method);
   [[nodiscard]] bool has(const std::string& name) const { return m_methods.contains(name); }
   [[nodiscard]] bool namespace_enabled(std::string_view ns) const;
+  [[nodiscard]] std::size_t batch_limit() const noexcept { return m_options.batch_limit; }
 
   // The answer to one HTTP body or WebSocket message; nothing when it held only notifications.
-  [[nodiscard]] std::optional<std::string> handle(std::string_view message) const;
+  [[nodiscard]] std::optional<std::string> handle(std::string_view message,
+                                                  const Caller& caller = {}) const;
 
   // One call, already parsed (for callers such as WebSocket subscriptions that route some methods
   // themselves): its response object, or nothing for a notification.
-  [[nodiscard]] std::optional<Json> call(const Json& request) const;
+  [[nodiscard]] std::optional<Json> call(const Json& request, const Caller& caller = {}) const;
 
  private:
   const DispatcherOptions m_options;
