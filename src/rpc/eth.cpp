@@ -405,6 +405,56 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
     return Json(hex_data(Hash(word.to_be())));
   });
 
+  d.add("eth_getProof", [m, &b](const Params& p) -> RpcResult<Json> {
+    RPC_TRY_VOID(p.at_most(3));
+    RPC_TRY(const Address address, p.required(0, decode_address));
+    // Slots as geth takes them: hex of at most 32 bytes, left-padded; echoed back as given.
+    const auto decode_slots =
+        [](const Json& v) -> Result<std::vector<std::pair<std::string, Hash>>> {
+      if (!v.is_array()) return fail(Errc::invalid_argument, "storage keys must be an array");
+      std::vector<std::pair<std::string, Hash>> out;
+      for (const Json& k : v) {
+        // geth allows an odd number of digits here ("0x0"): it reads the key as a number.
+        if (!k.is_string())
+          return fail(Errc::invalid_argument, "a storage key must be a hex string");
+        std::string text = k.get<std::string>();
+        if (text.size() % 2 == 1 && text.starts_with("0x")) text.insert(2, "0");
+        ROLLUP_TRY(const Bytes bytes, decode_data(Json(text)));
+        if (bytes.size() > 32)
+          return fail(Errc::invalid_argument, "storage key longer than 32 bytes");
+        Hash slot;
+        std::copy(bytes.begin(), bytes.end(),
+                  slot.bytes.end() - static_cast<std::ptrdiff_t>(bytes.size()));
+        out.emplace_back(k.get<std::string>(), slot);
+      }
+      return out;
+    };
+    RPC_TRY(const auto slots, p.required(1, decode_slots));
+    RPC_TRY(const std::optional<BlockId> id, p.optional(2, decode_block_id));
+    RPC_TRY(const std::optional<Resolved> block, m->resolve(id.value_or(BlockId{})));
+    if (!block) return rpc_fail(code::server, "header not found");
+    std::vector<Hash> keys;
+    for (const auto& [text, slot] : slots) keys.push_back(slot);
+    RPC_TRY(const storage::AccountProof proof, node(b.db->prove(block->number, address, keys)));
+    const types::Account account = proof.account.value_or(types::Account{});
+    const auto nodes = [](const std::vector<Bytes>& list) {
+      Json out = Json::array();
+      for (const Bytes& n : list) out.push_back(hex_data(n));
+      return out;
+    };
+    Json storage = Json::array();
+    for (std::size_t i = 0; i < proof.storage.size(); ++i) {
+      storage.push_back({{"key", slots[i].first},
+                         {"value", quantity(proof.storage[i].value)},
+                         {"proof", nodes(proof.storage[i].proof)}});
+    }
+    return Json{
+        {"address", hex_data(address)},         {"accountProof", nodes(proof.account_proof)},
+        {"balance", quantity(account.balance)}, {"codeHash", hex_data(account.code_hash)},
+        {"nonce", quantity(account.nonce)},     {"storageHash", hex_data(account.storage_root)},
+        {"storageProof", std::move(storage)}};
+  });
+
   // ---- eth_: blocks
   d.add("eth_getBlockByNumber", [m](const Params& p) -> RpcResult<Json> {
     RPC_TRY_VOID(p.at_most(2));

@@ -269,6 +269,45 @@ class Rocks final : public Database {
     return std::optional<TxLocation>{loc};
   }
 
+  Result<AccountProof> prove(std::uint64_t number, const Address& address,
+                             std::span<const Hash> slots) const override {
+    const std::uint64_t tail = history_tail();
+    if (number < tail || number > heads().unsafe.number) {
+      return fail(Errc::history_pruned, "state of block " + std::to_string(number) +
+                                            " is not kept; readable are " + std::to_string(tail) +
+                                            " to " + std::to_string(heads().unsafe.number));
+    }
+    ROLLUP_TRY(const std::optional<Hash> hash, canonical_hash(number));
+    if (!hash) return fail(Errc::unknown_block, "block " + std::to_string(number));
+    ROLLUP_TRY(const std::optional<types::Header> header, this->header(*hash));
+    if (!header) return fail(Errc::corrupt_record, "header of block " + std::to_string(number));
+    // Trie nodes are stored by hash and never rewritten, so a trie opened at an old root reads
+    // exactly that block's state, with no snapshot needed.
+    AccountProof out;
+    trie::Trie accounts(&m_nodes, header->state_root);
+    const Hash account_key = crypto::keccak256(address.view());
+    ROLLUP_TRY(out.account_proof, accounts.prove(account_key.view()));
+    ROLLUP_TRY(const std::optional<Bytes> encoded, accounts.get(account_key.view()));
+    if (encoded) {
+      ROLLUP_TRY(out.account, types::decode_account(*encoded));
+    }
+    trie::Trie storage(&m_nodes,
+                       out.account ? out.account->storage_root : types::k_empty_root_hash);
+    for (const Hash& slot : slots) {
+      AccountProof::Slot entry{slot, uint256{}, {}};
+      const Hash slot_key = crypto::keccak256(slot.view());
+      ROLLUP_TRY(entry.proof, storage.prove(slot_key.view()));
+      ROLLUP_TRY(const std::optional<Bytes> value, storage.get(slot_key.view()));
+      if (value) {
+        // Storage values are RLP integers (the word without leading zeros).
+        ROLLUP_TRY(const rlp::Item item, rlp::decode_exact(ByteView(*value)));
+        ROLLUP_TRY(entry.value, rlp::to_u256(item));
+      }
+      out.storage.push_back(std::move(entry));
+    }
+    return out;
+  }
+
   Result<std::unique_ptr<state::StateView>> state_at(std::uint64_t number) const override {
     const rocksdb::Snapshot* snapshot = m_db->GetSnapshot();
     // The head and tail as of the snapshot, so the view and its bounds agree.

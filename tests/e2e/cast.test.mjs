@@ -53,3 +53,12 @@ test("cast shows geth's error for a stale nonce", async () => {
   ).catch((e) => e);
   assert.match(`${out.stdout}${out.stderr}`, /nonce too low: next nonce \d+, tx nonce 0/);
 });
+
+test("cast proof: an EIP-1186 proof whose account fields match the state", async () => {
+  const who = devAccount(2).address;
+  const proof = JSON.parse(await cast("proof", who, "0x0"));
+  assert.equal(BigInt(proof.balance), BigInt(await cast("balance", who)));
+  assert.equal(BigInt(proof.nonce), BigInt(await cast("nonce", who)));
+  assert.ok(proof.accountProof.length > 0);
+  assert.equal(proof.storageProof.length, 1);
+});

@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "rollup/base/bytes.hpp"
@@ -70,6 +71,19 @@ struct TxLocation {
   std::uint64_t block_num = 0;
   Hash block_hash;
   std::uint32_t index = 0;
+};
+
+// EIP-1186: an account and some of its storage slots at a block, with the trie nodes that prove
+// them against the block's state root (and the account's storage root).
+struct AccountProof {
+  std::optional<types::Account> account;  // nullopt: proven absent
+  std::vector<Bytes> account_proof;
+  struct Slot {
+    Hash key;
+    uint256 value;
+    std::vector<Bytes> proof;
+  };
+  std::vector<Slot> storage;
 };
 
 struct Block {
@@ -124,6 +138,9 @@ class Database {
       std::uint64_t number) const = 0;
   // The oldest block whose state is still readable.
   [[nodiscard]] virtual std::uint64_t history_tail() const = 0;
+  // EIP-1186 proof of `address` and `slots` after block `number` (within the readable history).
+  [[nodiscard]] virtual Result<AccountProof> prove(std::uint64_t number, const Address& address,
+                                                   std::span<const Hash> slots) const = 0;
   // The state root recomputed from the flat state alone, ignoring stored trie nodes: a full scan,
   // for checks and tests.
   [[nodiscard]] virtual Result<Hash> recompute_state_root() const = 0;

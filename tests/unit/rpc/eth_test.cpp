@@ -8,8 +8,10 @@
 
 #include <optional>
 
+#include "rollup/crypto/keccak.hpp"
 #include "rollup/rpc/codec.hpp"
 #include "rollup/sequencer/sequencer.hpp"
+#include "rollup/trie/trie.hpp"
 #include "support/chain.hpp"
 #include "support/temp_dir.hpp"
 
@@ -49,6 +51,10 @@ class HeldBackHead final : public storage::Database {
     return m_db.state_at(n);
   }
   std::uint64_t history_tail() const override { return m_db.history_tail(); }
+  Result<storage::AccountProof> prove(std::uint64_t n, const Address& a,
+                                      std::span<const Hash> slots) const override {
+    return m_db.prove(n, a, slots);
+  }
   Result<Hash> recompute_state_root() const override { return m_db.recompute_state_root(); }
   Result<state::StateUpdate> prepare_state(const state::StateDiff& d) override {
     return m_db.prepare_state(d);
@@ -178,6 +184,40 @@ TEST_F(EthTest, ReceiptsAndBlocksDescribeTheTransaction) {
   EXPECT_EQ(receipts[0]["gasUsed"], "0x5208");
   EXPECT_EQ(call("eth_getBalance", Json::array({hex_data(plain_address(7)), "latest"})), "0x5");
   EXPECT_EQ(call("eth_getBalance", Json::array({hex_data(plain_address(7)), "earliest"})), "0x0");
+}
+
+TEST_F(EthTest, ProofsVerifyAgainstTheBlocksStateRoot) {
+  send_and_seal(0);
+  const Json block = call("eth_getBlockByNumber", Json::array({"latest", false}));
+  const Hash root = *decode_hash(block["stateRoot"]);
+  const auto check = [&](const Address& who, bool present) {
+    const Json proof =
+        call("eth_getProof", Json::array({hex_data(who), Json::array({"0x0"}), "latest"}));
+    std::vector<Bytes> nodes;
+    for (const Json& n : proof["accountProof"]) nodes.push_back(*decode_data(n));
+    const Hash key = crypto::keccak256(who.view());
+    auto proven = trie::verify_proof(root, key.view(), nodes);
+    ASSERT_TRUE(proven.has_value()) << proven.error().message();
+    ASSERT_EQ(proven->has_value(), present);
+    if (present) {
+      const auto account = types::decode_account(**proven);
+      ASSERT_TRUE(account.has_value());
+      EXPECT_EQ(quantity(account->balance), proof["balance"]);
+      EXPECT_EQ(quantity(account->nonce), proof["nonce"]);
+    } else {
+      EXPECT_EQ(proof["balance"], "0x0");
+    }
+    ASSERT_EQ(proof["storageProof"].size(), 1u);
+    EXPECT_EQ(proof["storageProof"][0]["key"], "0x0");
+    EXPECT_EQ(proof["storageProof"][0]["value"], "0x0");
+  };
+  check(alice.address, true);
+  check(plain_address(7), true);
+  check(plain_address(0x55), false);
+  // The genesis state is still provable: alice untouched, the recipient absent.
+  const Json old =
+      call("eth_getProof", Json::array({hex_data(plain_address(7)), Json::array(), "0x0"}));
+  EXPECT_EQ(old["balance"], "0x0");
 }
 
 }  // namespace
