@@ -9,7 +9,7 @@
 //   on one connection or WebSocket session. A handler that blocks holds up one I/O thread; a
 //   handler that throws gives its client a 500 (a WebSocket session: a close with 1011) and the
 //   server goes on.
-// - Limits follow geth (docs: /work/shared/guide/compat.md): a body above the limit is refused with
+// - Limits follow geth's defaults (docs/rpc.md lists them): a body above the limit is refused with
 //   413 before it is read, and the connection closes, since the unread body is still on the wire.
 //   Malformed requests get a 400 and a close. Every wait on a client is bounded by a timeout.
 // - An upgrade request on a websocket() path becomes a WebSocket session; any other request on that
