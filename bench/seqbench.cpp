@@ -27,6 +27,7 @@
 #include "machine.hpp"
 #include "rollup/base/assert.hpp"
 #include "rollup/crypto/secp256k1.hpp"
+#include "rollup/execution/genesis.hpp"
 #include "rollup/sequencer/sequencer.hpp"
 #include "rollup/storage/database.hpp"
 #include "rollup/txpool/journal.hpp"
@@ -110,17 +111,12 @@ double percentile(std::vector<double> v, double p) {
 }
 
 types::Header genesis_header(const Hash& root) {
-  types::Header h;
-  h.state_root = root;
+  execution::Genesis genesis;
   // A block's gas limit is a chain's choice; 1e9 (47,619 transfers) keeps block space from capping
   // what is measured here, the node's own throughput.
-  h.gas_limit = 1'000'000'000;
-  h.base_fee_per_gas = k_gwei;
-  h.withdrawals_root = types::k_empty_root_hash;
-  h.blob_gas_used = 0;
-  h.excess_blob_gas = 0;
-  h.parent_beacon_block_root = Hash{};
-  return h;
+  genesis.gas_limit = 1'000'000'000;
+  genesis.base_fee_per_gas = k_gwei;
+  return execution::make_genesis_header(genesis, root);
 }
 
 // CPU seconds this process has used so far, on all its threads.

@@ -10,6 +10,7 @@
 
 #include "rollup/base/hex.hpp"
 #include "rollup/crypto/secp256k1.hpp"
+#include "rollup/execution/genesis.hpp"
 #include "rollup/state/state.hpp"
 #include "rollup/types/account.hpp"
 #include "rollup/types/header.hpp"
@@ -80,15 +81,10 @@ inline types::Transaction transfer(const Key& from, std::uint64_t chain_id, std:
 // A Cancun genesis header over `root`: 30M gas, a base fee of 1 gwei, no withdrawals, blobs or
 // beacon root; the shape of every block on this chain.
 inline types::Header cancun_genesis_header(const Hash& root) {
-  types::Header h;
-  h.state_root = root;
-  h.gas_limit = 30'000'000;
-  h.base_fee_per_gas = k_gwei;
-  h.withdrawals_root = types::k_empty_root_hash;
-  h.blob_gas_used = 0;
-  h.excess_blob_gas = 0;
-  h.parent_beacon_block_root = Hash{};
-  return h;
+  execution::Genesis genesis;
+  genesis.gas_limit = 30'000'000;
+  genesis.base_fee_per_gas = k_gwei;
+  return execution::make_genesis_header(genesis, root);
 }
 
 // A geth-format genesis file of chain k_chain_id (Cancun from block 0, the same header fields as
