@@ -143,13 +143,6 @@ uint256 quantity(const Json& v) {
   return *q;
 }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::ranges::sort(v);
-  return v[std::min(v.size() - 1,
-                    static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
-}
-
 struct Account {
   crypto::SecretKey key;
   Address address;
@@ -381,12 +374,12 @@ int main(int argc, char** argv) {
               stalled ? " (stopped waiting: nothing included for the stall time)" : "");
   std::printf("submit rate:    %10.0f tx/s (%.2f s)\n", submit_rate, submit_s);
   std::printf("inclusion rate: %10.0f tx/s (%.2f s)\n", include_rate, include_s);
-  std::printf("latency send -> included: p50 %.0f ms, p99 %.0f ms\n", percentile(latency_ms, 0.5),
-              percentile(latency_ms, 0.99));
+  std::printf("latency send -> included: p50 %.0f ms, p99 %.0f ms\n",
+              bench::percentile(latency_ms, 0.5), bench::percentile(latency_ms, 0.99));
   std::printf(
       "RESULT submit_tps=%.0f inclusion_tps=%.0f p50_ms=%.0f p99_ms=%.0f accepted=%zu "
       "included=%zu\n",
-      submit_rate, include_rate, percentile(latency_ms, 0.5), percentile(latency_ms, 0.99), ok,
-      seen);
+      submit_rate, include_rate, bench::percentile(latency_ms, 0.5),
+      bench::percentile(latency_ms, 0.99), ok, seen);
   return seen == ok && ok == o.transactions ? 0 : 3;
 }

@@ -1,12 +1,14 @@
 #pragma once
-// The machine line every benchmark prints first, so a figure is never read without knowing where it
-// was measured (docs/performance.md).
+// What the benchmark programs share: the machine line every one prints first, so a figure is never
+// read without knowing where it was measured (docs/performance.md), and percentiles.
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace rollup::bench {
 
@@ -20,6 +22,14 @@ inline void print_machine() {
     }
   }
   std::printf("machine: %ld cpus online, %s\n", ::sysconf(_SC_NPROCESSORS_ONLN), model.c_str());
+}
+
+// The nearest-rank percentile p (0..1) of v; 0 for none.
+inline double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::ranges::sort(v);
+  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
 }
 
 }  // namespace rollup::bench

@@ -103,13 +103,6 @@ std::vector<Bytes> sign_transfers(const std::vector<Sender>& senders, std::size_
   return raw;
 }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::ranges::sort(v);
-  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
-
 types::Header genesis_header(const Hash& root) {
   execution::Genesis genesis;
   // A block's gas limit is a chain's choice; 1e9 (47,619 transfers) keeps block space from capping
@@ -272,9 +265,10 @@ int main(int argc, char** argv) {
     met &= rate >= k_goal_per_second;
     std::printf("%7llu ms %12.0f %10.2f %7zu %8.1fms %8.1fms %8.1fms %8.1fms %8.2fx %6.2f  %s\n",
                 static_cast<unsigned long long>(ms), rate, r.intake_seconds, r.blocks,
-                percentile(r.build_ms, 0.5), percentile(r.build_ms, 0.99),
-                percentile(r.commit_ms, 0.5), percentile(r.commit_ms, 0.99), rate / ceiling,
-                r.cpu_seconds / r.seconds, rate >= k_goal_per_second ? "met" : "NOT met");
+                bench::percentile(r.build_ms, 0.5), bench::percentile(r.build_ms, 0.99),
+                bench::percentile(r.commit_ms, 0.5), bench::percentile(r.commit_ms, 0.99),
+                rate / ceiling, r.cpu_seconds / r.seconds,
+                rate >= k_goal_per_second ? "met" : "NOT met");
   }
   if (!o.dir) fs::remove_all(root);
   return met ? 0 : 3;
