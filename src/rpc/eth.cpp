@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
 
 #include "rollup/crypto/keccak.hpp"
 #include "rollup/execution/errors.hpp"
@@ -217,6 +218,12 @@ class Methods {
   // lowest tips of each of the last 20 blocks, or the pool's minimum when they were all empty.
   RpcResult<uint256> suggested_tip() const {
     const std::uint64_t head = m_b.db->heads().unsafe.number;
+    // Wallets ask before every transaction; the answer only changes with the head, and computing
+    // it reads twenty blocks' bodies and receipts.
+    {
+      std::lock_guard lock(m_tip_mutex);
+      if (m_tip_head == head && m_tip) return *m_tip;
+    }
     std::vector<uint256> samples;
     for (std::uint64_t n = head + 1; n-- > 0 && head - n < 20;) {
       RPC_TRY(const std::optional<Resolved> block, by_number(n));
@@ -225,9 +232,15 @@ class Methods {
       RPC_TRY(const std::vector<Tip> t, tips(*block, h));
       for (std::size_t i = 0; i < t.size() && i < 3; ++i) samples.push_back(t[i].tip);
     }
-    if (samples.empty()) return m_b.min_tip;
-    std::ranges::sort(samples);
-    return std::max(m_b.min_tip, samples[(samples.size() - 1) * 60 / 100]);
+    uint256 tip = m_b.min_tip;
+    if (!samples.empty()) {
+      std::ranges::sort(samples);
+      tip = std::max(m_b.min_tip, samples[(samples.size() - 1) * 60 / 100]);
+    }
+    std::lock_guard lock(m_tip_mutex);
+    m_tip_head = head;
+    m_tip = tip;
+    return tip;
   }
 
   RpcResult<uint256> next_base_fee() const {
@@ -237,6 +250,9 @@ class Methods {
   }
 
   const Backend& m_b;
+  mutable std::mutex m_tip_mutex;
+  mutable std::uint64_t m_tip_head = 0;
+  mutable std::optional<uint256> m_tip;  // suggested_tip() at m_tip_head
 };
 
 // The fields of an eth_call / eth_estimateGas call object that a plain transfer uses.
