@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -188,6 +189,15 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    // A whole decimal number, or a clear refusal naming the option (not std::stoul's exception).
+    const auto count = [&](const std::string& text) -> std::uint64_t {
+      std::uint64_t v = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) {
+        die(a + " wants a whole number, got '" + text + "'");
+      }
+      return v;
+    };
     const auto next = [&]() -> std::string {
       if (i + 1 >= argc) die("missing value after " + a);
       return argv[++i];
@@ -195,19 +205,19 @@ int main(int argc, char** argv) {
     if (a == "--url") {
       o.url = next();
     } else if (a == "--accounts") {
-      o.accounts = std::stoul(next());
+      o.accounts = count(next());
     } else if (a == "--transactions") {
-      o.transactions = std::stoul(next());
+      o.transactions = count(next());
     } else if (a == "--connections") {
-      o.connections = std::stoul(next());
+      o.connections = count(next());
     } else if (a == "--timeout") {
-      o.timeout_s = std::stoul(next());
+      o.timeout_s = count(next());
     } else if (a == "--stall") {
-      o.stall_s = std::stoul(next());
+      o.stall_s = count(next());
     } else if (a == "--write-genesis") {
       o.write_genesis = next();
     } else if (a == "--chain-id") {
-      o.chain_id = std::stoull(next());
+      o.chain_id = count(next());
     } else {
       std::fprintf(stderr,
                    "usage: rollup-loadgen --url URL [--accounts M] [--transactions N] "
