@@ -146,14 +146,16 @@ Run run(const fs::path& dir, const std::vector<Sender>& senders, const std::vect
   ROLLUP_ASSERT(db.has_value());
   execution::ChainConfig chain;
   chain.chain_id = k_chain_id;
-  chain.base_fee_vault.bytes[19] = 0xfe;
+  Address vault;
+  vault.bytes[19] = 0xfe;
+  chain.base_fee_vault = vault;
   // Room for the whole load: the bench measures throughput, not the pool's limits.
   txpool::Config pool_config;
   pool_config.global_slots = raw.size() + 1;
   pool_config.account_queue = raw.size();
   auto head = sequencer::Sequencer::pool_head(**db, chain, gas_limit);
   ROLLUP_ASSERT(head.has_value());
-  txpool::Pool pool(pool_config, chain, *head, false);
+  txpool::Pool pool(pool_config, chain, *head);
   txpool::Journal::Loaded loaded;
   auto journal = txpool::Journal::open(dir / "transactions.rlp", false, loaded);
   ROLLUP_ASSERT(journal.has_value());
@@ -164,7 +166,7 @@ Run run(const fs::path& dir, const std::vector<Sender>& senders, const std::vect
   config.empty_blocks = false;
   config.fee_recipient.bytes[19] = 0xc0;
   config.gas_limit = gas_limit;
-  sequencer::Sequencer seq(**db, pool, chain, config, nullptr);
+  sequencer::Sequencer seq(**db, pool, chain, config);
   Run r;
   std::atomic<std::size_t> included{0};
   std::atomic<std::int64_t> done_ns{0};

@@ -4,6 +4,7 @@
 
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
+#include "rollup/evm/precompiles.hpp"
 #include "rollup/execution/errors.hpp"
 #include "rollup/trie/trie.hpp"
 #include "rollup/types/account.hpp"
@@ -46,12 +47,25 @@ std::string address_hex(const Address& a) {
   return hex::encode(a.view());
 }
 
+// EIP-4844: 2^17 blob gas per blob.
+std::uint64_t blob_gas(const types::Transaction& txn) {
+  return 131072 * txn.blob_versioned_hashes.size();
+}
+
 // The checks against the block and the sender's account, in geth's order, before anything changes.
 Result<types::Account> check_against_state(const state::BlockState& state,
                                            const ChainConfig& config, const BlockEnv& env,
                                            const types::Transaction& txn, const Address& sender,
                                            std::uint64_t gas_available) {
+  if (txn.type == types::TxType::blob && !config.blob_transactions) {
+    return fail(types::Errc::blob_tx_unsupported);
+  }
   ROLLUP_TRY_VOID(types::check_transaction(txn, config.chain_id));
+  if (txn.type == types::TxType::blob && txn.max_fee_per_blob_gas < env.blob_base_fee) {
+    return fail(Errc::blob_fee_cap_too_low, "address " + address_hex(sender) + " blobGasFeeCap: " +
+                                                to_string(txn.max_fee_per_blob_gas) +
+                                                ", blobBaseFee: " + to_string(env.blob_base_fee));
+  }
   if (txn.gas_limit > env.gas_limit) {
     return fail(Errc::exceeds_block_gas_limit, "gas " + std::to_string(txn.gas_limit) +
                                                    ", block gas limit " +
@@ -83,7 +97,12 @@ Result<types::Account> check_against_state(const state::BlockState& state,
   // check_transaction has ruled out an overflow of gas_limit * max_fee; the value can still push
   // the sum past 2^256, which no balance covers.
   uint256 cost;
-  const bool overflow = add_overflow(uint256(txn.gas_limit) * txn.max_fee_per_gas, txn.value, cost);
+  bool overflow = add_overflow(uint256(txn.gas_limit) * txn.max_fee_per_gas, txn.value, cost);
+  if (!overflow && txn.type == types::TxType::blob) {
+    uint256 blob_cost;
+    overflow = mul_overflow(uint256(blob_gas(txn)), txn.max_fee_per_blob_gas, blob_cost) ||
+               add_overflow(cost, blob_cost, cost);
+  }
   if (overflow || account.balance < cost) {
     const std::string shown = overflow ? "more than 2^256" : to_string(cost);
     const std::string overshot = overflow ? "more than 2^256" : to_string(cost - account.balance);
@@ -93,55 +112,110 @@ Result<types::Account> check_against_state(const state::BlockState& state,
   return account;
 }
 
-// Whether running this transaction means running code: a creation, or a call to an account with
-// code.
-Result<bool> runs_code(const state::BlockState& state, const types::Transaction& txn) {
-  if (txn.is_create()) return true;
+// Whether the transaction must go through the EVM: a creation, a call into code or a
+// precompile, or an access list (which warms slots and charges for them, and only matters there).
+Result<bool> needs_evm(const state::BlockState& state, const types::Transaction& txn) {
+  if (txn.is_create() || !txn.access_list.empty() || evm::is_precompile(*txn.to)) return true;
   ROLLUP_TRY(std::optional<types::Account> target, state.account(*txn.to));
   return target && target->code_hash != types::k_empty_code_hash;
+}
+
+bool is_empty(const types::Account& a) {
+  return a.nonce == 0 && a.balance.is_zero() && a.code_hash == types::k_empty_code_hash;
+}
+
+// EIP-161: an account a transaction touched and left empty is removed.
+Result<void> remove_if_empty(state::BlockState& state, const Address& address) {
+  ROLLUP_TRY(std::optional<types::Account> account, state.account(address));
+  if (account && is_empty(*account)) ROLLUP_TRY_VOID(state.destroy_account(address));
+  return {};
+}
+
+std::vector<types::Log> to_types_logs(std::vector<evm::Log>&& logs) {
+  std::vector<types::Log> out;
+  out.reserve(logs.size());
+  for (evm::Log& log : logs) {
+    out.push_back(types::Log{log.address, std::move(log.topics), std::move(log.data)});
+  }
+  return out;
 }
 
 // The state changes of an accepted transaction; on error the caller reverts them.
 Result<Applied> execute(state::BlockState& state, const ChainConfig& config, const BlockEnv& env,
                         const types::Transaction& txn, const Address& sender,
-                        const types::Account& account, bool code, Evm* evm) {
+                        const types::Account& account) {
   const uint256 price = effective_gas_price(txn, env.base_fee);
   ROLLUP_TRY_VOID(state.sub_balance(sender, uint256(txn.gas_limit) * price));
+  // Blob gas is paid up front at the block's blob base fee and burnt, whatever the outcome.
+  if (txn.type == types::TxType::blob) {
+    ROLLUP_TRY_VOID(state.sub_balance(sender, uint256(blob_gas(txn)) * env.blob_base_fee));
+  }
   ROLLUP_TRY_VOID(state.set_nonce(sender, account.nonce + 1));
   const std::uint64_t intrinsic = types::intrinsic_gas(txn);
+  ROLLUP_TRY(const bool code, needs_evm(state, txn));
   Applied applied;
+  std::optional<evm::Vm> vm;
+  std::optional<state::EvmHost> host;
   if (code) {
-    Message message;
+    host.emplace(
+        state,
+        env.block_hashes ? env.block_hashes : [](std::uint64_t) -> Result<Hash> { return Hash{}; });
+    evm::BlockContext block{env.number,      env.timestamp, env.gas_limit,     env.fee_recipient,
+                            env.prev_randao, env.base_fee,  env.blob_base_fee, config.chain_id};
+    vm.emplace(*host, block, evm::TxContext{sender, price, txn.blob_versioned_hashes});
+    evm::TxMessage message;
     message.caller = sender;
     message.to = txn.to;
+    if (txn.is_create()) message.create_address = evm::create_address(sender, account.nonce);
     message.value = txn.value;
     message.data = txn.data;
-    message.gas = txn.gas_limit - intrinsic;
-    message.access_list = &txn.access_list;
-    message.gas_price = price;
-    ROLLUP_TRY(MessageResult result, evm->execute(state, env, message));
-    ROLLUP_ASSERT(result.gas_left <= message.gas);
-    const std::uint64_t used = txn.gas_limit - result.gas_left;
+    message.gas = static_cast<std::int64_t>(txn.gas_limit - intrinsic);
+    // EIP-2929 and EIP-3651: what starts warm.
+    vm->warm_account(sender);
+    vm->warm_account(txn.to ? *txn.to : message.create_address);
+    vm->warm_account(env.fee_recipient);
+    for (std::uint8_t i = 1; i <= evm::k_last_precompile; ++i) {
+      Address precompile;
+      precompile.bytes[19] = i;
+      vm->warm_account(precompile);
+    }
+    for (const types::AccessListEntry& entry : txn.access_list) {
+      vm->warm_account(entry.address);
+      for (const Hash& slot : entry.storage_keys) vm->warm_slot(entry.address, slot);
+    }
+    ROLLUP_TRY(evm::TxResult result, vm->run(message));
+    ROLLUP_ASSERT(result.gas_left >= 0 && result.gas_left <= message.gas);
+    const std::uint64_t used = txn.gas_limit - static_cast<std::uint64_t>(result.gas_left);
     // EIP-3529: refunds are capped at a fifth of the gas used.
-    applied.gas_used = used - std::min(result.gas_refund, used / 5);
-    applied.success = result.success;
-    applied.logs = std::move(result.logs);
+    const auto refund = static_cast<std::uint64_t>(std::max<std::int64_t>(result.gas_refund, 0));
+    applied.gas_used = used - std::min(refund, used / 5);
+    applied.status = result.status;
+    applied.logs = to_types_logs(std::move(result.logs));
+    applied.output = std::move(result.output);
   } else {
     if (txn.value) {
       ROLLUP_TRY_VOID(state.sub_balance(sender, txn.value));
       ROLLUP_TRY_VOID(state.add_balance(*txn.to, txn.value));
     }
     applied.gas_used = intrinsic;
-    applied.success = true;
   }
-  // Zero amounts are not credited: crediting would create an empty account where none was
-  // (EIP-161 would have it deleted again at the end of the transaction).
+  // Zero amounts are not credited: crediting would create an empty account where none was.
   const uint256 unused = uint256(txn.gas_limit - applied.gas_used) * price;
   if (unused) ROLLUP_TRY_VOID(state.add_balance(sender, unused));
   const uint256 tip = uint256(applied.gas_used) * (price - env.base_fee);
-  if (tip) ROLLUP_TRY_VOID(state.add_balance(env.fee_recipient, tip));
+  if (tip) {
+    ROLLUP_TRY_VOID(state.add_balance(env.fee_recipient, tip));
+  } else {
+    ROLLUP_TRY_VOID(remove_if_empty(state, env.fee_recipient));  // touched by the zero fee
+  }
   const uint256 base = uint256(applied.gas_used) * env.base_fee;
-  if (base) ROLLUP_TRY_VOID(state.add_balance(config.base_fee_vault, base));
+  if (base && config.base_fee_vault)
+    ROLLUP_TRY_VOID(state.add_balance(*config.base_fee_vault, base));
+  if (vm) {
+    ROLLUP_TRY_VOID(vm->finish());
+  } else {
+    ROLLUP_TRY_VOID(remove_if_empty(state, *txn.to));
+  }
   return applied;
 }
 
@@ -149,31 +223,25 @@ Result<Applied> execute(state::BlockState& state, const ChainConfig& config, con
 
 Result<Applied> apply_transaction(state::BlockState& state, const ChainConfig& config,
                                   const BlockEnv& env, const types::Transaction& txn,
-                                  const Address& sender, std::uint64_t gas_available, Evm* evm) {
+                                  const Address& sender, std::uint64_t gas_available) {
   ROLLUP_TRY(types::Account account,
              check_against_state(state, config, env, txn, sender, gas_available));
-  ROLLUP_TRY(bool code, runs_code(state, txn));
-  if (code && evm == nullptr) {
-    return fail(Errc::code_execution_unsupported,
-                txn.is_create() ? "contract creation" : "call to " + address_hex(*txn.to));
-  }
   const std::size_t snapshot = state.snapshot();
-  auto applied = execute(state, config, env, txn, sender, account, code, evm);
+  auto applied = execute(state, config, env, txn, sender, account);
   if (!applied) state.revert_to(snapshot);
   return applied;
 }
 
 BlockBuilder::BlockBuilder(const state::StateView& base, const ChainConfig& config,
-                           const BlockEnv& env, Evm* evm)
-    : m_state(base), m_config(config), m_env(env), m_evm(evm) {}
+                           const BlockEnv& env)
+    : m_state(base), m_config(config), m_env(env) {}
 
 Result<void> BlockBuilder::add(const types::Transaction& txn, const Address& sender) {
-  ROLLUP_TRY(Applied applied,
-             apply_transaction(m_state, m_config, m_env, txn, sender, gas_left(), m_evm));
+  ROLLUP_TRY(Applied applied, apply_transaction(m_state, m_config, m_env, txn, sender, gas_left()));
   m_gas_used += applied.gas_used;
   types::Receipt receipt;
   receipt.type = txn.type;
-  receipt.success = applied.success;
+  receipt.success = applied.success();
   receipt.cumulative_gas_used = m_gas_used;
   receipt.bloom = types::logs_bloom(applied.logs);
   receipt.logs = std::move(applied.logs);

@@ -195,8 +195,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   pool_config.queued_lifetime = std::chrono::seconds(config.txpool.lifetime_s);
   ROLLUP_TRY(txpool::Head head,
              sequencer::Sequencer::pool_head(*impl->db, impl->chain, config.sequencer.gas_limit));
-  impl->pool = std::make_unique<txpool::Pool>(pool_config, impl->chain, std::move(head),
-                                              /*code_supported=*/false);
+  impl->pool = std::make_unique<txpool::Pool>(pool_config, impl->chain, std::move(head));
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   const txpool::Restored restored = txpool::restore(*impl->pool, loaded.envelopes, threads);
   auto pool_log = logger("txpool");
@@ -271,7 +270,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   seq_config.fee_recipient = config.sequencer.fee_recipient;
   seq_config.gas_limit = config.sequencer.gas_limit;
   impl->sequencer = std::make_unique<sequencer::Sequencer>(*impl->db, *impl->pool, impl->chain,
-                                                           seq_config, nullptr);
+                                                           seq_config);
   impl->loop = std::make_unique<sequencer::Loop>(
       *impl->sequencer, [self](const sequencer::Sealed& s) { self->on_sealed(s); },
       [self](const Error& e) {

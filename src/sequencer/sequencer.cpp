@@ -27,8 +27,8 @@ Result<types::Header> head_header(const storage::Database& db) {
 }  // namespace
 
 Sequencer::Sequencer(storage::Database& db, txpool::Pool& pool, execution::ChainConfig chain,
-                     Config config, execution::Evm* evm)
-    : m_db(db), m_pool(pool), m_chain(chain), m_config(std::move(config)), m_evm(evm) {}
+                     Config config)
+    : m_db(db), m_pool(pool), m_chain(chain), m_config(std::move(config)) {}
 
 Result<txpool::Head> Sequencer::pool_head(const storage::Database& db,
                                           const execution::ChainConfig& chain,
@@ -55,8 +55,9 @@ Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now) {
   // Without an L1 origin to take randomness from, PREVRANDAO is the parent's hash: deterministic,
   // so any node re-executing the block agrees, and (as on every L2) not a source of randomness.
   env.prev_randao = types::header_hash(parent);
+  env.block_hashes = storage::block_hashes(m_db);
 
-  execution::BlockBuilder builder(*base, m_chain, env, m_evm);
+  execution::BlockBuilder builder(*base, m_chain, env);
   txpool::BestTransactions best(m_pool.pending(), env.base_fee);
   Sealed sealed;
   while (builder.gas_left() >= k_min_tx_gas) {

@@ -62,6 +62,24 @@ Result<Bytes> BlockState::code(const Hash& code_hash) const {
   return m_base.code(code_hash);
 }
 
+Result<bool> BlockState::has_storage(const Address& address) const {
+  const auto it = m_entries.find(address);
+  if (it == m_entries.end()) {
+    ROLLUP_TRY(std::optional<Account> base, m_base.account(address));
+    return base && base->storage_root != types::k_empty_root_hash;
+  }
+  const AccountEntry& entry = it->second;
+  if (!entry.account) return false;
+  for (const auto& [slot, value] : entry.storage) {
+    if (!value.is_zero()) return true;
+  }
+  // Slots written to zero may have emptied the base storage; reading every base slot to find out
+  // would cost a scan, and an account that held storage but has neither nonce nor code (the only
+  // case where the answer matters, EIP-7610) cannot have been emptied by its own code.
+  return !entry.storage_cleared && entry.original &&
+         entry.original->storage_root != types::k_empty_root_hash;
+}
+
 Result<BlockState::AccountEntry*> BlockState::entry_for_write(const Address& address) {
   if (const auto it = m_entries.find(address); it != m_entries.end()) return &it->second;
   ROLLUP_TRY(std::optional<Account> base, m_base.account(address));

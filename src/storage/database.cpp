@@ -988,4 +988,14 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& di
   return std::unique_ptr<Database>(std::move(db));
 }
 
+state::BlockHashes block_hashes(const Database& db) {
+  return [&db](std::uint64_t number) -> Result<Hash> {
+    ROLLUP_TRY(std::optional<Hash> hash, db.canonical_hash(number));
+    // The EVM asks only for the 256 blocks below the one being built, all canonical.
+    if (!hash)
+      return fail(state::Errc::state_unavailable, "no canonical block " + std::to_string(number));
+    return *hash;
+  };
+}
+
 }  // namespace rollup::storage

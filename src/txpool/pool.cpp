@@ -59,10 +59,9 @@ bool Pool::Cheaper::operator()(const PoolTx* a, const PoolTx* b) const noexcept 
   return a->seq > b->seq;
 }
 
-Pool::Pool(Config config, execution::ChainConfig chain, Head head, bool code_supported)
+Pool::Pool(Config config, execution::ChainConfig chain, Head head)
     : m_config(std::move(config)),
       m_chain(chain),
-      m_code_supported(code_supported),
       m_head(std::move(head)),
       m_by_price(Cheaper{m_head.base_fee}) {
   ROLLUP_ASSERT(m_head.state != nullptr);
@@ -87,6 +86,10 @@ Result<Pool::Prepared> Pool::prepare(Incoming in) const {
                                           ", limit " + std::to_string(m_config.max_tx_size));
   }
   tx->hash = crypto::keccak256(tx->encoded);
+  // The pool holds only what this chain's blocks can include.
+  if (in.txn.type == types::TxType::blob && !m_chain.blob_transactions) {
+    return fail(types::Errc::blob_tx_unsupported);
+  }
   ROLLUP_TRY_VOID(types::check_transaction(in.txn, m_chain.chain_id));
   // A signature without a chain id is valid on every chain that accepts such signatures; taking one
   // is for operators who know they want it (geth refuses them over RPC by default too).
@@ -113,17 +116,6 @@ Result<TxPtr> Pool::admit(std::shared_ptr<PoolTx> tx, bool cost_overflow) {
     return fail(execution::Errc::exceeds_block_gas_limit, "gas " + std::to_string(t.gas_limit) +
                                                               ", block gas limit " +
                                                               std::to_string(m_head.gas_limit));
-  }
-  if (!m_code_supported) {
-    bool code = t.is_create();
-    if (!code) {
-      ROLLUP_TRY(std::optional<types::Account> target, m_head.state->account(*t.to));
-      code = target && target->code_hash != types::k_empty_code_hash;
-    }
-    if (code) {
-      return fail(execution::Errc::code_execution_unsupported,
-                  t.is_create() ? "contract creation" : "call to " + hex::encode(t.to->view()));
-    }
   }
   // The sender's account: held already, or read from the head (kept only if the add succeeds).
   auto held = m_accounts.find(sender);

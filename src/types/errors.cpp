@@ -11,6 +11,8 @@ std::string_view describe(Errc e) noexcept {
     case Errc::unsupported_tx_type: return "transaction type not supported";
     case Errc::blob_tx_unsupported:
       return "blob transactions (EIP-4844, type 3) are not supported: this rollup carries no blobs";
+    case Errc::invalid_blob_count: return "a blob transaction carries one to six blob hashes";
+    case Errc::invalid_blob_version: return "blob versioned hash with a version other than 0x01";
     case Errc::invalid_envelope: return "malformed transaction envelope";
     case Errc::invalid_v: return "invalid signature v value";
     case Errc::invalid_y_parity: return "invalid signature y parity";

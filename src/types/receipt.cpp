@@ -36,8 +36,15 @@ Bytes encode_receipt(const Receipt& receipt) {
   enc.add_u64(receipt.success ? 1 : 0);
   enc.add_u64(receipt.cumulative_gas_used);
   enc.add_fixed(receipt.bloom);
-  const std::size_t logs = enc.begin_list();
-  for (const Log& log : receipt.logs) {
+  enc.add_raw(encode_logs(receipt.logs));
+  enc.end_list(list);
+  return enc.take();
+}
+
+Bytes encode_logs(const std::vector<Log>& logs) {
+  rlp::Encoder enc;
+  const std::size_t list = enc.begin_list();
+  for (const Log& log : logs) {
     const std::size_t l = enc.begin_list();
     enc.add_fixed(log.address);
     const std::size_t topics = enc.begin_list();
@@ -46,7 +53,6 @@ Bytes encode_receipt(const Receipt& receipt) {
     enc.add_string(log.data);
     enc.end_list(l);
   }
-  enc.end_list(logs);
   enc.end_list(list);
   return enc.take();
 }

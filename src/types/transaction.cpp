@@ -116,10 +116,11 @@ Result<Transaction> decode_typed(TxType type, ByteView payload) {
   txn.data.assign(data.begin(), data.end());
   ROLLUP_TRY(txn.access_list, decode_access_list(list));
   if (type == TxType::blob) {
-    ROLLUP_TRY_VOID(with_context(list.next_u256(), "max fee per blob gas"));
+    ROLLUP_TRY(txn.max_fee_per_blob_gas, with_context(list.next_u256(), "max fee per blob gas"));
     ROLLUP_TRY(ListReader hashes, with_context(list.next_list(), "blob versioned hashes"));
     while (!hashes.empty()) {
-      ROLLUP_TRY_VOID(with_context(hashes.next_fixed<32>(), "blob versioned hash"));
+      ROLLUP_TRY(Hash h, with_context(hashes.next_fixed<32>(), "blob versioned hash"));
+      txn.blob_versioned_hashes.push_back(h);
     }
     if (!txn.to) return fail(rlp::Errc::wrong_size, "to: blob transactions cannot create");
   }
@@ -130,9 +131,7 @@ Result<Transaction> decode_typed(TxType type, ByteView payload) {
 // The unsigned fields in wire order; both the signing payload and the full encoding start with
 // them.
 void encode_unsigned_fields(rlp::Encoder& enc, const Transaction& txn) {
-  // Blob transactions are never constructed (decoding refuses them), and a typed transaction
-  // without a chain id has no encoding: either would be a bug upstream, not bad input.
-  ROLLUP_ASSERT(txn.type != TxType::blob);
+  // A typed transaction without a chain id has no encoding: a bug upstream, not bad input.
   ROLLUP_ASSERT(txn.type == TxType::legacy || txn.chain_id.has_value());
   const auto add_to = [&] {
     if (txn.to) {
@@ -143,7 +142,9 @@ void encode_unsigned_fields(rlp::Encoder& enc, const Transaction& txn) {
   };
   if (txn.type != TxType::legacy) enc.add_u64(*txn.chain_id);
   enc.add_u64(txn.nonce);
-  if (txn.type == TxType::dynamic_fee) enc.add_u256(txn.max_priority_fee_per_gas);
+  if (txn.type == TxType::dynamic_fee || txn.type == TxType::blob) {
+    enc.add_u256(txn.max_priority_fee_per_gas);
+  }
   enc.add_u256(txn.max_fee_per_gas);
   enc.add_u64(txn.gas_limit);
   add_to();
@@ -160,6 +161,11 @@ void encode_unsigned_fields(rlp::Encoder& enc, const Transaction& txn) {
     enc.end_list(e);
   }
   enc.end_list(list);
+  if (txn.type != TxType::blob) return;
+  enc.add_u256(txn.max_fee_per_blob_gas);
+  const std::size_t hashes = enc.begin_list();
+  for (const Hash& h : txn.blob_versioned_hashes) enc.add_fixed(h);
+  enc.end_list(hashes);
 }
 
 std::size_t size_hint(const Transaction& txn) {
@@ -183,15 +189,16 @@ Result<Transaction> decode_transaction(ByteView envelope) {
     case 1: return decode_typed(TxType::access_list, payload);
     case 2: return decode_typed(TxType::dynamic_fee, payload);
     case 3: {
-      // Either the canonical body or the network form [body, blobs, commitments, proofs]; check the
-      // body is well-formed so the caller learns the real reason it is refused.
+      // Either the canonical body or the network form [body, blobs, commitments, proofs]. The
+      // network form is checked to be well-formed, so the caller learns the real reason it is
+      // refused: its blobs could not be kept anywhere on this chain.
       ROLLUP_TRY(rlp::Item outer, rlp::decode_exact(payload));
       if (!outer.is_list) return fail(rlp::Errc::expected_list);
       ByteView rest = outer.payload;
       ROLLUP_TRY(rlp::Item head, with_context(rlp::read_item(rest), "transaction"));
-      const ByteView body =
-          head.is_list ? outer.payload.first(outer.payload.size() - rest.size()) : payload;
-      ROLLUP_TRY_VOID(decode_typed(TxType::blob, body));
+      if (!head.is_list) return decode_typed(TxType::blob, payload);
+      ROLLUP_TRY_VOID(
+          decode_typed(TxType::blob, outer.payload.first(outer.payload.size() - rest.size())));
       return fail(Errc::blob_tx_unsupported);
     }
     default: return fail(Errc::unsupported_tx_type, "type " + std::to_string(first));
@@ -263,7 +270,6 @@ std::vector<Result<Address>> recover_senders(std::span<const Transaction> txns) 
 }
 
 Result<void> sign_transaction(Transaction& txn, const crypto::SecretKey& key) {
-  if (txn.type == TxType::blob) return fail(Errc::blob_tx_unsupported);
   if (txn.type != TxType::legacy && !txn.chain_id) {
     return fail(Errc::wrong_chain_id, "typed transactions must name a chain id");
   }
@@ -285,7 +291,16 @@ std::uint64_t intrinsic_gas(const Transaction& txn) noexcept {
 }
 
 Result<void> check_transaction(const Transaction& txn, std::uint64_t chain_id) {
-  if (txn.type == TxType::blob) return fail(Errc::blob_tx_unsupported);
+  if (txn.type == TxType::blob) {
+    // EIP-4844: at least one blob, at most six (786,432 blob gas per block), version 0x01 hashes.
+    if (txn.blob_versioned_hashes.empty() || txn.blob_versioned_hashes.size() > 6) {
+      return fail(Errc::invalid_blob_count,
+                  std::to_string(txn.blob_versioned_hashes.size()) + " blobs");
+    }
+    for (const Hash& h : txn.blob_versioned_hashes) {
+      if (h.bytes[0] != 0x01) return fail(Errc::invalid_blob_version);
+    }
+  }
   if (txn.chain_id && *txn.chain_id != chain_id) {
     return fail(Errc::wrong_chain_id,
                 "have " + std::to_string(*txn.chain_id) + ", want " + std::to_string(chain_id));

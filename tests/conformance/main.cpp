@@ -1,16 +1,23 @@
 // rollup-conformance <suite> <dir>: runs every case of every .json file below <dir> and prints one
-// line per failing case, then "N passed, M failed". Exit status 0 only when nothing failed and at
-// least one case ran. A case or file that cannot be run (unreadable, malformed, missing fields)
-// counts as failed, never as passed or skipped.
+// line per failing case, then "N passed, M failed" (and ", K skipped" for the state suite). Exit
+// status 0 only when nothing failed and at least one case ran. A case or file that cannot be run
+// (unreadable, malformed, missing fields) counts as failed, never as passed or skipped.
+//
+// The state suite skips exactly the cases listed in tests/conformance/state_skips.txt (compiled
+// in), each with its reason, and prints them. A listed case that passes counts as failed, so the
+// list cannot keep cases we no longer need to skip.
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
 
 #include "rollup/base/hex.hpp"
+#include "state_skips.hpp"
 #include "suite.hpp"
 
 namespace fs = std::filesystem;
@@ -43,9 +50,28 @@ std::uint64_t fixture_u64(std::string_view text) {
 
 }  // namespace rollup::conformance
 
+namespace {
+
+// "file:test:case reason" lines; '#' starts a comment.
+std::map<std::string, std::string> parse_skips(std::string_view text) {
+  std::map<std::string, std::string> skips;
+  std::istringstream in{std::string(text)};
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto space = line.find(' ');
+    const std::string key = line.substr(0, space);
+    const std::string reason = space == std::string::npos ? "" : line.substr(space + 1);
+    skips[key] = reason;
+  }
+  return skips;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: rollup-conformance <rlp|tx|trie|keystore> <fixture-dir>\n");
+    std::fprintf(stderr, "usage: rollup-conformance <rlp|tx|trie|keystore|state> <fixture-dir>\n");
     return 2;
   }
   const std::string suite = argv[1];
@@ -54,11 +80,15 @@ int main(int argc, char** argv) {
   if (suite == "tx") run_case = run_tx_case;
   if (suite == "trie") run_case = run_trie_case;
   if (suite == "keystore") run_case = run_keystore_case;
-  if (run_case == nullptr) {
-    std::fprintf(stderr, "rollup-conformance: unknown suite '%s' (have: rlp, tx, trie, keystore)\n",
+  const bool state_suite = suite == "state";
+  if (run_case == nullptr && !state_suite) {
+    std::fprintf(stderr,
+                 "rollup-conformance: unknown suite '%s' (have: rlp, tx, trie, keystore, state)\n",
                  suite.c_str());
     return 2;
   }
+  const std::map<std::string, std::string> skips =
+      state_suite ? parse_skips(k_state_skips) : std::map<std::string, std::string>{};
 
   const fs::path root = argv[2];
   std::error_code ec;
@@ -80,6 +110,7 @@ int main(int argc, char** argv) {
 
   std::size_t passed = 0;
   std::size_t failed = 0;
+  std::size_t skipped = 0;
   const auto report = [&](const std::string& where, const std::string& why) {
     ++failed;
     std::printf("FAIL %s: %s\n", where.c_str(), why.c_str());
@@ -101,6 +132,31 @@ int main(int argc, char** argv) {
     }
     for (const auto& [name, test] : doc.items()) {
       const std::string where = rel + ":" + name;
+      if (state_suite) {
+        std::vector<NamedResult> results;
+        try {
+          results = run_state_cases(test);
+        } catch (const std::exception& e) {
+          report(where, std::string("cannot run: ") + e.what());
+          continue;
+        }
+        for (auto& [case_name, result] : results) {
+          const std::string key = where + ":" + case_name;
+          if (const auto skip = skips.find(key); skip != skips.end()) {
+            if (!result) {
+              report(key, "listed in state_skips.txt but passes: remove it from the list");
+            } else {
+              ++skipped;
+              std::printf("SKIP %s: %s\n", key.c_str(), skip->second.c_str());
+            }
+          } else if (result) {
+            report(key, *result);
+          } else {
+            ++passed;
+          }
+        }
+        continue;
+      }
       CaseResult result;
       try {
         result = run_case(test, rel);
@@ -115,6 +171,10 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::printf("%zu passed, %zu failed\n", passed, failed);
+  if (state_suite) {
+    std::printf("%zu passed, %zu failed, %zu skipped\n", passed, failed, skipped);
+  } else {
+    std::printf("%zu passed, %zu failed\n", passed, failed);
+  }
   return failed == 0 && passed > 0 ? 0 : 1;
 }

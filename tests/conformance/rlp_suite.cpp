@@ -1,7 +1,7 @@
 // RLPTests: {"in": value | "INVALID" | "VALID", "out": hex}. For a value, our encoding of "in" must
-// equal "out" and our decoding of "out" must give back "in"'s structure; "INVALID" must be refused by
-// the strict decoder; "VALID" must be accepted. Strings encode as their bytes, JSON numbers and "#"
-// decimal strings (big integers, up to 2^256 and beyond) as minimal big-endian integers.
+// equal "out" and our decoding of "out" must give back "in"'s structure; "INVALID" must be refused
+// by the strict decoder; "VALID" must be accepted. Strings encode as their bytes, JSON numbers and
+// "#" decimal strings (big integers, up to 2^256 and beyond) as minimal big-endian integers.
 
 #include <boost/multiprecision/cpp_int.hpp>
 #include <variant>

@@ -3,9 +3,9 @@
 // forks up to London or Shanghai); every fork they list rejects them, and they are checked against
 // the newest one, so they are run, not skipped. The fixtures are filled for chain id 1.
 //
-// A transaction is accepted when it decodes, passes the stateless Cancun checks and yields a sender;
-// then its hash, sender, intrinsic gas and re-encoding must all match. A rejected one must be rejected
-// for the fixture's reason (same_reason).
+// A transaction is accepted when it decodes, passes the stateless Cancun checks and yields a
+// sender; then its hash, sender, intrinsic gas and re-encoding must all match. A rejected one must
+// be rejected for the fixture's reason (same_reason).
 
 #include <array>
 #include <initializer_list>
@@ -24,7 +24,7 @@ constexpr std::uint64_t k_fixture_chain_id = 1;
 // Oldest to newest; "Cancun" is the target.
 constexpr std::array<std::string_view, 14> k_forks = {
     "Frontier", "Homestead", "EIP150", "EIP158", "Byzantium", "Constantinople", "ConstantinopleFix",
-    "Istanbul", "Berlin", "London", "Paris", "Shanghai", "Cancun", "Prague"};
+    "Istanbul", "Berlin",    "London", "Paris",  "Shanghai",  "Cancun",         "Prague"};
 
 const nlohmann::json& expectation(const nlohmann::json& result) {
   if (result.contains("Cancun")) return result.at("Cancun");
@@ -41,9 +41,10 @@ const nlohmann::json& expectation(const nlohmann::json& result) {
   throw std::runtime_error("no result for Cancun or an earlier fork");
 }
 
-// The fixtures name why a transaction is invalid; a rejection passes only when our error says the same
-// thing. Malformed-encoding classes map to any decoding error (the fixtures' RLP_* names split hairs
-// that differ between clients, e.g. whether 0x00-prefixed nonces are "leading zeros" or "size").
+// The fixtures name why a transaction is invalid; a rejection passes only when our error says the
+// same thing. Malformed-encoding classes map to any decoding error (the fixtures' RLP_* names split
+// hairs that differ between clients, e.g. whether 0x00-prefixed nonces are "leading zeros" or
+// "size").
 bool same_reason(std::string_view exception, const Error& err) {
   using types::Errc;
   const std::string_view category = err.code().category().name();

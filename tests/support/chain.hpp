@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 
+#include "memory_state.hpp"
 #include "rollup/base/hex.hpp"
 #include "rollup/crypto/secp256k1.hpp"
 #include "rollup/execution/genesis.hpp"
@@ -22,19 +23,6 @@ namespace rollup::testing {
 inline constexpr std::uint64_t k_chain_id = 901;
 inline const uint256 k_gwei(1'000'000'000);
 inline const uint256 k_ether = k_gwei * k_gwei;
-
-// Accounts only: transfers never read storage or code bodies.
-class AccountsState final : public state::StateView {
- public:
-  std::map<Address, types::Account> map;
-  Result<std::optional<types::Account>> account(const Address& a) const override {
-    const auto it = map.find(a);
-    if (it == map.end()) return std::optional<types::Account>{};
-    return std::optional<types::Account>{it->second};
-  }
-  Result<uint256> storage(const Address&, const Hash&) const override { return uint256{}; }
-  Result<Bytes> code(const Hash&) const override { return Bytes{}; }
-};
 
 struct Key {
   crypto::SecretKey secret;

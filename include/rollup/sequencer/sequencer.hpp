@@ -51,9 +51,8 @@ struct Sealed {
 
 class Sequencer {
  public:
-  // `db`, `pool` and `evm` (which may be null: no code execution) must outlive the sequencer.
-  Sequencer(storage::Database& db, txpool::Pool& pool, execution::ChainConfig chain, Config config,
-            execution::Evm* evm);
+  // `db` and `pool` must outlive the sequencer.
+  Sequencer(storage::Database& db, txpool::Pool& pool, execution::ChainConfig chain, Config config);
 
   // Produces one block on top of the head with a timestamp of `now` (seconds) or the parent's,
   // whichever is later. Returns nullopt when there was nothing to include and empty blocks are off.
@@ -73,7 +72,6 @@ class Sequencer {
   txpool::Pool& m_pool;
   const execution::ChainConfig m_chain;
   const Config m_config;
-  execution::Evm* m_evm;
   std::vector<Address> m_unsynced;  // changed accounts the pool has not re-checked yet
 };
 

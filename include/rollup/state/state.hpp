@@ -89,6 +89,8 @@ class BlockState final : public StateView {
   [[nodiscard]] Result<std::optional<Account>> account(const Address& address) const override;
   [[nodiscard]] Result<uint256> storage(const Address& address, const Hash& slot) const override;
   [[nodiscard]] Result<Bytes> code(const Hash& code_hash) const override;
+  // Whether the account holds any non-zero storage slot now.
+  [[nodiscard]] Result<bool> has_storage(const Address& address) const;
 
   // Creates the account if needed (an account written to exists afterwards).
   [[nodiscard]] Result<void> set_balance(const Address& address, const uint256& balance);

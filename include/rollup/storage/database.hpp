@@ -25,6 +25,7 @@
 
 #include "rollup/base/bytes.hpp"
 #include "rollup/base/error.hpp"
+#include "rollup/state/evm_host.hpp"
 #include "rollup/state/state.hpp"
 #include "rollup/state/state_trie.hpp"
 #include "rollup/types/header.hpp"
@@ -162,5 +163,9 @@ class Database {
   // never move back, so a rewind below them is refused.
   [[nodiscard]] virtual Result<void> rewind_to(std::uint64_t number) = 0;
 };
+
+// BLOCKHASH's source for blocks built or re-run on `db`: the canonical hash by number. `db` must
+// outlive the result.
+[[nodiscard]] state::BlockHashes block_hashes(const Database& db);
 
 }  // namespace rollup::storage

@@ -118,9 +118,7 @@ struct Status {
 
 class Pool {
  public:
-  // `code_supported`: whether blocks can run contract code; until they can, transactions that
-  // would need it are refused here, at the door, with a clear reason.
-  Pool(Config config, execution::ChainConfig chain, Head head, bool code_supported);
+  Pool(Config config, execution::ChainConfig chain, Head head);
 
   // Rewrites `journal` (which must outlive the pool) with exactly the pool's transactions, then
   // appends every accepted transaction to it before add() returns and rewrites it when mostly
@@ -211,7 +209,6 @@ class Pool {
 
   const Config m_config;
   const execution::ChainConfig m_chain;
-  const bool m_code_supported;
   mutable std::mutex m_mutex;
   Journal* m_journal = nullptr;
   std::vector<Undo>* m_undo = nullptr;  // set while add_many admits a batch

@@ -11,6 +11,8 @@ enum class Errc {
   empty_input,
   unsupported_tx_type,     // a type byte this node does not know
   blob_tx_unsupported,     // EIP-4844 type 3: well-formed, but this L2 carries no blobs
+  invalid_blob_count,      // a blob transaction with no blob or more than six
+  invalid_blob_version,    // a blob versioned hash not starting with 0x01
   invalid_envelope,        // neither a legacy list nor type byte + list
   invalid_v,               // legacy v that is neither 27/28 nor chain_id * 2 + 35/36
   invalid_y_parity,        // typed transaction y parity other than 0 or 1

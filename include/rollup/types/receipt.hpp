@@ -1,6 +1,7 @@
 #pragma once
-// Logs, the 2048-bit logs bloom, and post-Byzantium receipts (status code, not a state root) of every
-// transaction type. A typed receipt is encoded type byte || RLP list, as in blocks' receipt tries.
+// Logs, the 2048-bit logs bloom, and post-Byzantium receipts (status code, not a state root) of
+// every transaction type. A typed receipt is encoded type byte || RLP list, as in blocks' receipt
+// tries.
 
 #include <cstdint>
 #include <vector>
@@ -38,6 +39,9 @@ struct Receipt {
 };
 
 [[nodiscard]] Bytes encode_receipt(const Receipt& receipt);
+// The RLP list of logs [[address, [topics...], data], ...], as receipts hold it (state tests hash
+// it).
+[[nodiscard]] Bytes encode_logs(const std::vector<Log>& logs);
 [[nodiscard]] Result<Receipt> decode_receipt(ByteView encoded);
 
 }  // namespace rollup::types

@@ -1,8 +1,9 @@
 #pragma once
 // Ethereum transactions as a Cancun node sees them: legacy (with or without EIP-155 replay
-// protection), EIP-2930 access-list and EIP-1559 dynamic-fee transactions. EIP-4844 blob
-// transactions (type 3) are decoded far enough to check they are well-formed, then refused: this L2
-// has no blob space. Decoding is canonical only (see rlp.hpp), so encode(decode(x)) == x and the
+// protection), EIP-2930 access-list, EIP-1559 dynamic-fee and EIP-4844 blob transactions (type 3,
+// in their canonical form; the network form that carries the blobs is refused). This L2 has no blob
+// space, so its pool and blocks refuse blob transactions (execution::ChainConfig); Ethereum's rules,
+// which the conformance tests run, accept them. Decoding is canonical only (see rlp.hpp), so encode(decode(x)) == x and the
 // hash of a decoded transaction is the hash of the bytes it came from.
 
 #include <cstdint>
@@ -44,6 +45,9 @@ struct Transaction {
   uint256 value;
   Bytes data;
   AccessList access_list;
+  // EIP-4844 (type 3 only).
+  uint256 max_fee_per_blob_gas;
+  std::vector<Hash> blob_versioned_hashes;
   // Signature. y_parity is the recovery id (0/1); legacy v is derived from it and chain_id.
   std::uint8_t y_parity = 0;
   uint256 r;
@@ -81,7 +85,8 @@ inline constexpr std::size_t k_max_initcode_size = 49152;  // EIP-3860: 2 * 2457
 
 // The checks that need no state, under Cancun rules: signature values (EIP-2 low s), chain id
 // (replay protection is optional for legacy transactions, as on Ethereum), EIP-2681 nonce limit,
-// fee fields, gas limit against intrinsic gas, EIP-3860 initcode size.
+// fee fields, gas limit against intrinsic gas, EIP-3860 initcode size, and for blob transactions
+// EIP-4844's shape: one to six blobs, each hash of version 0x01.
 [[nodiscard]] Result<void> check_transaction(const Transaction& txn, std::uint64_t chain_id);
 
 }  // namespace rollup::types

@@ -12,7 +12,6 @@
 namespace rollup::execution {
 namespace {
 
-
 using namespace rollup::testing;
 
 Address address(std::uint8_t last) {
@@ -49,7 +48,7 @@ class ExecutorTest : public ::testing::Test {
   uint256 total(const state::BlockState& s) {
     uint256 sum;
     for (const Address& a :
-         {alice.address, bob.address, carol, config.base_fee_vault, env.fee_recipient}) {
+         {alice.address, bob.address, carol, *config.base_fee_vault, env.fee_recipient}) {
       sum += balance(s, a);
     }
     return sum;
@@ -67,15 +66,15 @@ TEST_F(ExecutorTest, TransferPaysTipToRecipientAndBaseFeeToVaultAndConservesValu
   state::BlockState s(parent);
   const uint256 before = total(s);
   const auto txn = transfer(alice, 0, carol, 3 * k_ether);
-  auto applied = apply_transaction(s, config, env, txn, alice.address, env.gas_limit, nullptr);
+  auto applied = apply_transaction(s, config, env, txn, alice.address, env.gas_limit);
   ASSERT_TRUE(applied.has_value()) << applied.error().message();
-  EXPECT_TRUE(applied->success);
+  EXPECT_TRUE(applied->success());
   EXPECT_EQ(applied->gas_used, 21'000u);
   // Effective price min(10, 5 + 2) = 7 gwei: 2 gwei of tip and 5 of base fee per gas.
   EXPECT_EQ(balance(s, carol), 3 * k_ether);
   EXPECT_EQ(balance(s, alice.address), 100 * k_ether - 3 * k_ether - uint256(21'000) * 7 * k_gwei);
   EXPECT_EQ(balance(s, env.fee_recipient), uint256(21'000) * 2 * k_gwei);
-  EXPECT_EQ(balance(s, config.base_fee_vault), uint256(21'000) * 5 * k_gwei);
+  EXPECT_EQ(balance(s, *config.base_fee_vault), uint256(21'000) * 5 * k_gwei);
   EXPECT_EQ((**s.account(alice.address)).nonce, 1u);
   EXPECT_EQ(total(s), before);
 }
@@ -90,9 +89,9 @@ TEST_F(ExecutorTest, LegacyTransactionPaysItsGasPrice) {
   t.to = carol;
   t.value = uint256(1);
   ASSERT_TRUE(types::sign_transaction(t, alice.secret).has_value());
-  ASSERT_TRUE(apply_transaction(s, config, env, t, alice.address, env.gas_limit, nullptr));
+  ASSERT_TRUE(apply_transaction(s, config, env, t, alice.address, env.gas_limit));
   EXPECT_EQ(balance(s, env.fee_recipient), uint256(21'000) * k_gwei);
-  EXPECT_EQ(balance(s, config.base_fee_vault), uint256(21'000) * 5 * k_gwei);
+  EXPECT_EQ(balance(s, *config.base_fee_vault), uint256(21'000) * 5 * k_gwei);
 }
 
 // Each refusal names geth's reason and leaves the state exactly as it was.
@@ -119,14 +118,6 @@ TEST_F(ExecutorTest, InvalidTransactionsAreRefusedWithGethReasonsAndChangeNothin
   cases.push_back({transfer(alice, 0, carol, uint256(1), 4 * k_gwei, k_gwei), alice.address,
                    make_error_code(Errc::fee_cap_below_base_fee),
                    "max fee per gas less than block base fee"});
-  cases.push_back({transfer(alice, 0, address(0x77), uint256(1)), alice.address,
-                   make_error_code(Errc::code_execution_unsupported), "call to 0xaa"});
-  auto create = transfer(alice, 0, carol, uint256(0));
-  create.to.reset();
-  create.gas_limit = 100'000;
-  ASSERT_TRUE(types::sign_transaction(create, alice.secret).has_value());
-  cases.push_back({create, alice.address, make_error_code(Errc::code_execution_unsupported),
-                   "contract creation"});
   auto big = transfer(alice, 0, carol, uint256(1));
   big.gas_limit = env.gas_limit + 1;
   ASSERT_TRUE(types::sign_transaction(big, alice.secret).has_value());
@@ -140,7 +131,7 @@ TEST_F(ExecutorTest, InvalidTransactionsAreRefusedWithGethReasonsAndChangeNothin
   cases.push_back({other_chain, alice.address, make_error_code(types::Errc::wrong_chain_id), ""});
   for (const Refusal& c : cases) {
     state::BlockState s(parent);
-    auto r = apply_transaction(s, config, env, c.txn, c.sender, env.gas_limit, nullptr);
+    auto r = apply_transaction(s, config, env, c.txn, c.sender, env.gas_limit);
     ASSERT_FALSE(r.has_value()) << c.message;
     EXPECT_EQ(r.error().code(), c.code) << r.error().message();
     EXPECT_NE(r.error().message().find(c.message), std::string::npos) << r.error().message();
@@ -151,16 +142,16 @@ TEST_F(ExecutorTest, InvalidTransactionsAreRefusedWithGethReasonsAndChangeNothin
   // Once the nonce has moved on, the old nonce is too low.
   state::BlockState s(parent);
   ASSERT_TRUE(apply_transaction(s, config, env, transfer(alice, 0, carol, uint256(1)),
-                                alice.address, env.gas_limit, nullptr));
+                                alice.address, env.gas_limit));
   auto again = apply_transaction(s, config, env, transfer(alice, 0, carol, uint256(1)),
-                                 alice.address, env.gas_limit, nullptr);
+                                 alice.address, env.gas_limit);
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().code(), make_error_code(Errc::nonce_too_low));
   EXPECT_NE(again.error().message().find("nonce too low: next nonce 1, tx nonce 0"),
             std::string::npos);
   // Less gas left in the block than the transaction asks for.
   auto full = apply_transaction(s, config, env, transfer(alice, 1, carol, uint256(1)),
-                                alice.address, 29'999, nullptr);
+                                alice.address, 29'999);
   ASSERT_FALSE(full.has_value());
   EXPECT_EQ(full.error().code(), make_error_code(Errc::block_gas_exhausted));
 }
@@ -169,67 +160,72 @@ TEST_F(ExecutorTest, ZeroValueTransferToANewAddressCreatesNoAccount) {
   state::BlockState s(parent);
   env.base_fee = uint256{};
   const auto txn = transfer(alice, 0, carol, uint256{}, uint256{}, uint256{});
-  ASSERT_TRUE(apply_transaction(s, config, env, txn, alice.address, env.gas_limit, nullptr));
+  ASSERT_TRUE(apply_transaction(s, config, env, txn, alice.address, env.gas_limit));
   auto diff = s.diff();
   ASSERT_TRUE(diff.has_value());
   ASSERT_EQ(diff->accounts.size(), 1u);  // only the sender's nonce
   EXPECT_EQ(diff->accounts[0].address, alice.address);
 }
 
-// An EVM stand-in with fixed behaviour, to check the executor's side of the contract.
-class FixedEvm final : public Evm {
- public:
-  MessageResult result;
-  Message seen;
-  Result<MessageResult> execute(state::BlockState& state, const BlockEnv&,
-                                const Message& message) override {
-    seen = message;
-    if (result.success) {
-      ROLLUP_TRY_VOID(state.sub_balance(message.caller, message.value));
-      ROLLUP_TRY_VOID(state.add_balance(*message.to, message.value));
-    }
-    return result;
-  }
-};
-
-TEST_F(ExecutorTest, CodeRunsThroughTheEvmWithRefundCapAndFees) {
+// Code runs: slot 0 of the contract holds 1 and the code clears it, then logs and returns.
+// Cancun gas: 21,000 intrinsic, 3 + 3 for the pushes, 2,100 (cold slot) + 2,900 (reset) for the
+// SSTORE, then LOG0 with 2 bytes: 375 + 16 (+ 3 memory word) + pushes; the clear refunds 4,800.
+TEST_F(ExecutorTest, ContractCodeRunsWithExactGasRefundAndLogs) {
+  const Bytes code = {0x60, 0x00, 0x60, 0x00, 0x55,  // SSTORE(0, 0)
+                      0x60, 0x02, 0x60, 0x00, 0xa0,  // LOG0(0, 2)
+                      0x00};
   types::Account contract;
-  contract.code_hash = crypto::keccak256(Bytes{0x00});
+  contract.code_hash = crypto::keccak256(code);
   parent.map[carol] = contract;
-  FixedEvm evm;
-  evm.result.success = true;
-  evm.result.gas_left = 30'000 - 21'000 - 5'000;  // 5,000 gas of execution
-  evm.result.gas_refund = 10'000;                 // capped at 26,000 / 5 = 5,200
-  evm.result.logs.push_back({carol, {Hash{}}, Bytes{1, 2}});
+  parent.codes[contract.code_hash] = code;
+  parent.slots[{carol, Hash{}}] = 1;
   state::BlockState s(parent);
   const uint256 before = total(s);
   const auto txn = transfer(alice, 0, carol, k_ether);
-  auto applied = apply_transaction(s, config, env, txn, alice.address, env.gas_limit, &evm);
+  auto applied = apply_transaction(s, config, env, txn, alice.address, env.gas_limit);
   ASSERT_TRUE(applied.has_value()) << applied.error().message();
-  EXPECT_EQ(evm.seen.gas, 9'000u);
-  EXPECT_EQ(evm.seen.gas_price, 7 * k_gwei);
-  EXPECT_EQ(applied->gas_used, 26'000u - 5'200u);
-  EXPECT_EQ(applied->logs.size(), 1u);
-  EXPECT_EQ(balance(s, config.base_fee_vault), uint256(20'800) * 5 * k_gwei);
+  ASSERT_TRUE(applied->success()) << evm::to_string(applied->status);
+  const std::uint64_t used = 21'000 + 6 + 5'000 + 6 + 375 + 16 + 3;
+  EXPECT_EQ(applied->gas_used, used - 4'800);
+  ASSERT_EQ(applied->logs.size(), 1u);
+  EXPECT_EQ(applied->logs[0].address, carol);
+  EXPECT_EQ(applied->logs[0].data, Bytes(2, 0));
+  EXPECT_EQ(*s.storage(carol, Hash{}), uint256{});
+  EXPECT_EQ(balance(s, carol), k_ether);
+  EXPECT_EQ(balance(s, *config.base_fee_vault), uint256(used - 4'800) * 5 * k_gwei);
   EXPECT_EQ(total(s), before);
+}
 
-  // A failed execution still pays for its gas and bumps the nonce, but moves no value.
-  evm.result.success = false;
-  evm.result.gas_refund = 0;
-  evm.result.logs.clear();
-  state::BlockState failed(parent);
-  auto reverted = apply_transaction(failed, config, env, txn, alice.address, env.gas_limit, &evm);
-  ASSERT_TRUE(reverted.has_value());
-  EXPECT_FALSE(reverted->success);
-  EXPECT_EQ(balance(failed, carol), uint256{});
-  EXPECT_EQ((**failed.account(alice.address)).nonce, 1u);
+// A reverting contract: the sender pays for the gas used and its nonce moves on, but the value
+// and every write of the call are undone, and the revert data comes back.
+TEST_F(ExecutorTest, RevertUndoesTheCallButChargesGas) {
+  const Bytes code = {0x60, 0x01, 0x60, 0x00, 0x55,   // SSTORE(0, 1)
+                      0x60, 0x2a, 0x60, 0x00, 0x53,   // MSTORE8(0, 42)
+                      0x60, 0x01, 0x60, 0x00, 0xfd};  // REVERT(0, 1)
+  types::Account contract;
+  contract.code_hash = crypto::keccak256(code);
+  parent.map[carol] = contract;
+  parent.codes[contract.code_hash] = code;
+  state::BlockState s(parent);
+  const uint256 before = total(s);
+  auto txn = transfer(alice, 0, carol, k_ether);
+  txn.gas_limit = 100'000;
+  ASSERT_TRUE(types::sign_transaction(txn, alice.secret).has_value());
+  auto applied = apply_transaction(s, config, env, txn, alice.address, env.gas_limit);
+  ASSERT_TRUE(applied.has_value()) << applied.error().message();
+  EXPECT_EQ(applied->status, evm::Status::revert);
+  EXPECT_EQ(applied->output, Bytes{42});
+  EXPECT_EQ(applied->gas_used, 21'000u + 6 + 22'100 + 6 + 3 + 3 + 6);
+  EXPECT_EQ(*s.storage(carol, Hash{}), uint256{});
+  EXPECT_EQ(balance(s, carol), uint256{});
+  EXPECT_EQ((**s.account(alice.address)).nonce, 1u);
+  EXPECT_EQ(total(s), before);
 }
 
 // The sequencer leaves a transaction out for its own faults only; anything else aborts the block.
 TEST(TransactionFault, ClassifiesTransactionErrorsApartFromNodeErrors) {
   EXPECT_TRUE(is_transaction_fault(Error(make_error_code(Errc::nonce_too_low))));
   EXPECT_TRUE(is_transaction_fault(Error(make_error_code(Errc::insufficient_funds))));
-  EXPECT_TRUE(is_transaction_fault(Error(make_error_code(Errc::code_execution_unsupported))));
   EXPECT_TRUE(is_transaction_fault(Error(make_error_code(types::Errc::intrinsic_gas_too_low))));
   EXPECT_FALSE(is_transaction_fault(Error(make_error_code(Errc::genesis_invalid_value))));
   EXPECT_FALSE(is_transaction_fault(Error(make_error_code(state::Errc::state_unavailable))));
@@ -258,7 +254,7 @@ TEST(BaseFee, FollowsEip1559) {
 }
 
 TEST_F(ExecutorTest, BlockBuilderKeepsIncludedTransactionsAndSkipsRefusedOnes) {
-  BlockBuilder builder(parent, config, env, nullptr);
+  BlockBuilder builder(parent, config, env);
   ASSERT_TRUE(builder.add(transfer(alice, 0, carol, k_ether), alice.address));
   ASSERT_FALSE(builder.add(transfer(alice, 5, carol, k_ether), alice.address));  // gap
   ASSERT_TRUE(builder.add(transfer(bob, 0, carol, k_ether), bob.address));

@@ -94,8 +94,8 @@ class EthTest : public ::testing::Test {
     view = std::make_unique<HeldBackHead>(*db);
     auto head = sequencer::Sequencer::pool_head(*db, chain, 0);
     EXPECT_TRUE(head.has_value());
-    pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head, false);
-    stale_pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head, false);
+    pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head);
+    stale_pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head);
     backend.db = view.get();
     backend.pool = pool.get();
     intake = std::make_unique<txpool::GroupSubmitter>(*pool);
@@ -118,7 +118,7 @@ class EthTest : public ::testing::Test {
         transfer(alice, k_chain_id, nonce, plain_address(7), uint256(5), 10 * k_gwei, k_gwei);
     const Json hash =
         call("eth_sendRawTransaction", Json::array({hex_data(types::encode_transaction(txn))}));
-    sequencer::Sequencer seq(*db, *pool, chain, sequencer::Config{}, nullptr);
+    sequencer::Sequencer seq(*db, *pool, chain, sequencer::Config{});
     auto sealed = seq.produce(k_genesis_time + 1 + nonce);
     EXPECT_TRUE(sealed.has_value() && sealed->has_value());
     return *decode_hash(hash);

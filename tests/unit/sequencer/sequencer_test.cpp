@@ -41,10 +41,10 @@ class SequencerTest : public ::testing::Test {
     db = std::move(*created);
     auto head = Sequencer::pool_head(*db, chain, 0);
     EXPECT_TRUE(head.has_value());
-    pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head, false);
+    pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head);
   }
 
-  Sequencer make(Config c) { return Sequencer(*db, *pool, chain, std::move(c), nullptr); }
+  Sequencer make(Config c) { return Sequencer(*db, *pool, chain, std::move(c)); }
 
   uint256 balance_at_head(const Address& a) {
     auto view = db->state_at(db->heads().unsafe.number);
@@ -135,13 +135,13 @@ TEST_F(SequencerTest, BlocksTakePendingTransactionsInOrderAndConserveValue) {
 
   uint256 total;
   for (const Address& a :
-       {alice.address, bob.address, carol, config.fee_recipient, chain.base_fee_vault}) {
+       {alice.address, bob.address, carol, config.fee_recipient, *chain.base_fee_vault}) {
     total += balance_at_head(a);
   }
   EXPECT_EQ(total, 200 * k_ether) << "no value created or destroyed";
   EXPECT_EQ(balance_at_head(carol), 5 * k_ether);
   // The base fee of block 1 is 7/8 of genesis' 1 gwei (genesis was empty).
-  EXPECT_EQ(balance_at_head(chain.base_fee_vault), uint256(84'000) * uint256(875'000'000));
+  EXPECT_EQ(balance_at_head(*chain.base_fee_vault), uint256(84'000) * uint256(875'000'000));
 }
 
 TEST_F(SequencerTest, TimestampsNeverGoBackAndUnaffordableTransactionsAreSkipped) {
@@ -152,7 +152,7 @@ TEST_F(SequencerTest, TimestampsNeverGoBackAndUnaffordableTransactionsAreSkipped
   auto head = Sequencer::pool_head(*db, chain, 0);
   ASSERT_TRUE(head.has_value());
   head->state = rich;
-  pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head, false);
+  pool = std::make_unique<txpool::Pool>(txpool::Config{}, chain, *head);
   Sequencer seq = make(config);
   ASSERT_TRUE(pool->add(tx(bob, 0, carol, 60 * k_ether), bob.address));
   ASSERT_TRUE(pool->add(tx(bob, 1, carol, 60 * k_ether), bob.address));

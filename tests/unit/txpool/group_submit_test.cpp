@@ -25,7 +25,7 @@ TEST(GroupSubmit, ConcurrentCallersEachGetTheirOwnAnswer) {
   }
   execution::ChainConfig chain;
   chain.chain_id = k_chain_id;
-  Pool pool(Config{}, chain, Head{state, k_gwei, 30'000'000}, false);
+  Pool pool(Config{}, chain, Head{state, k_gwei, 30'000'000});
   GroupSubmitter group(pool);
   std::atomic<int> accepted{0};
   std::atomic<int> refused{0};

@@ -114,7 +114,7 @@ TEST_F(JournalTest, APoolRestoresItsTransactionsAfterARestart) {
   Journal::Loaded loaded;
   {
     auto journal = open(loaded);
-    Pool pool({}, chain, head, false);
+    Pool pool({}, chain, head);
     ASSERT_TRUE(pool.set_journal(journal.get()));
     for (std::uint64_t n = 0; n < 3; ++n) {
       ASSERT_TRUE(pool.add(testing::transfer(alice, k_chain_id, n, to, k_ether), alice.address));
@@ -127,7 +127,7 @@ TEST_F(JournalTest, APoolRestoresItsTransactionsAfterARestart) {
   state->map[alice.address].nonce = 1;
   auto journal = open(loaded);
   ASSERT_EQ(loaded.envelopes.size(), 4u);
-  Pool pool({}, chain, head, false);
+  Pool pool({}, chain, head);
   const Restored restored = restore(pool, loaded.envelopes, 2);
   EXPECT_EQ(restored.accepted, 3u);
   EXPECT_EQ(restored.refused, 1u);  // nonce too low now
@@ -194,7 +194,7 @@ TEST_F(JournalTest, AFailedJournalWriteTakesTheWholeBatchBackEvictionsIncluded) 
   Config config;
   config.global_slots = 2;
   config.global_queue = 0;
-  Pool pool(config, chain, Head{state, k_gwei, 30'000'000}, false);
+  Pool pool(config, chain, Head{state, k_gwei, 30'000'000});
   Journal::Loaded loaded;
   auto journal = open(loaded);
   ASSERT_TRUE(pool.set_journal(journal.get()));
@@ -248,7 +248,7 @@ TEST_F(JournalTest, AFailedJournalWriteTakesBackTheCutsOfTheLimitsToo) {
   const std::vector<Bytes> batch{raw(dave, 5), raw(alice, 0)};
   auto hash = [](const Bytes& envelope) { return crypto::keccak256(envelope); };
   auto make = [&] {
-    auto pool = std::make_unique<Pool>(config, chain, Head{state, k_gwei, 30'000'000}, false);
+    auto pool = std::make_unique<Pool>(config, chain, Head{state, k_gwei, 30'000'000});
     for (const auto& r : submit(*pool, before, 1)) EXPECT_TRUE(r) << r.error().message();
     return pool;
   };

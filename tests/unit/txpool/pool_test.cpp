@@ -27,7 +27,7 @@ class PoolTest : public ::testing::Test {
   }
 
   Head head(const uint256& base_fee = k_gwei) const { return {state, base_fee, 30'000'000}; }
-  Pool make_pool(Config config = {}) { return Pool(config, chain, head(), false); }
+  Pool make_pool(Config config = {}) { return Pool(config, chain, head()); }
 
   types::Transaction tx(const Key& from, std::uint64_t nonce, const uint256& max_fee = 10 * k_gwei,
                         const uint256& tip = 2 * k_gwei, const uint256& value = uint256(1)) {
@@ -109,15 +109,32 @@ TEST_F(PoolTest, RefusalsCarryGethMessages) {
   ASSERT_FALSE(wrong_chain);
   EXPECT_EQ(wrong_chain.error().code(), make_error_code(types::Errc::wrong_chain_id));
 
-  types::Account contract;
-  contract.code_hash = crypto::keccak256(Bytes{0x00});
-  state->map[dest] = contract;
-  auto call = pool.add(tx(bob, 0), bob.address);
-  ASSERT_FALSE(call);
-  EXPECT_EQ(call.error().code(), make_error_code(execution::Errc::code_execution_unsupported));
+  // A well-formed blob transaction has no place on a chain without blob space.
+  auto blob = tx(bob, 0);
+  blob.type = types::TxType::blob;
+  blob.max_fee_per_blob_gas = 1;
+  blob.blob_versioned_hashes.emplace_back();
+  blob.blob_versioned_hashes[0].bytes[0] = 0x01;
+  ASSERT_TRUE(types::sign_transaction(blob, bob.secret));
+  auto blob_added = pool.add(blob, bob.address);
+  ASSERT_FALSE(blob_added);
+  EXPECT_EQ(blob_added.error().code(), make_error_code(types::Errc::blob_tx_unsupported));
+
   // Nothing refused was kept.
   EXPECT_EQ(pool.status().pending, 1u);
   EXPECT_EQ(pool.status().queued, 0u);
+
+  // Calls into contracts and creations are ordinary transactions.
+  types::Account contract;
+  contract.code_hash = crypto::keccak256(Bytes{0x00});
+  state->map[dest] = contract;
+  ASSERT_TRUE(pool.add(tx(bob, 0), bob.address));
+  auto create = tx(bob, 1);
+  create.to.reset();
+  create.gas_limit = 100'000;
+  ASSERT_TRUE(types::sign_transaction(create, bob.secret));
+  ASSERT_TRUE(pool.add(create, bob.address));
+  EXPECT_EQ(pool.status().pending, 3u);
 }
 
 TEST_F(PoolTest, ReplacementNeedsTheBumpOnBothFees) {

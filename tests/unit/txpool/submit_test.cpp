@@ -21,7 +21,7 @@ TEST(Submit, AnswersKeepTheirPlacesAcrossChunksAndThreads) {
   }
   execution::ChainConfig chain;
   chain.chain_id = k_chain_id;
-  Pool pool(Config{}, chain, Head{state, k_gwei, 30'000'000}, false);
+  Pool pool(Config{}, chain, Head{state, k_gwei, 30'000'000});
 
   // 300 envelopes (several chunks on two threads): every 7th undecodable, every 11th with a
   // high-s signature, the rest valid transfers, 30 nonces from each of ten senders.

@@ -23,13 +23,19 @@ const nlohmann::json& vectors() {
   return doc;
 }
 
-Bytes h(const nlohmann::json& j) { return *hex::decode(j.get<std::string>()); }
-Bytes h(const char* text) { return *hex::decode(text); }
+Bytes h(const nlohmann::json& j) {
+  return *hex::decode(j.get<std::string>());
+}
+Bytes h(const char* text) {
+  return *hex::decode(text);
+}
 template <std::size_t N>
 FixedBytes<N> fixed(const nlohmann::json& j) {
   return *hex::decode_fixed<N>(j.get<std::string>());
 }
-std::uint64_t q(const nlohmann::json& j) { return *hex::decode_quantity(j.get<std::string>()); }
+std::uint64_t q(const nlohmann::json& j) {
+  return *hex::decode_quantity(j.get<std::string>());
+}
 
 crypto::SecretKey dev_key() {
   return *crypto::SecretKey::from_bytes(h(vectors()["secret_key"]));
@@ -87,9 +93,10 @@ TEST(Transaction, FieldsOfKnownTransactions) {
   EXPECT_TRUE(create.is_create());
   EXPECT_EQ(hex::encode(transaction_hash(create)), vectors()["create_tx_hash"].get<std::string>());
   // 53000 + calldata + 2 per initcode word; matches the gas anvil charged minus execution.
-  const std::size_t zeros = static_cast<std::size_t>(std::count(create.data.begin(), create.data.end(), 0));
-  EXPECT_EQ(intrinsic_gas(create),
-            53000u + 4 * zeros + 16 * (create.data.size() - zeros) + 2 * ((create.data.size() + 31) / 32));
+  const std::size_t zeros =
+      static_cast<std::size_t>(std::count(create.data.begin(), create.data.end(), 0));
+  EXPECT_EQ(intrinsic_gas(create), 53000u + 4 * zeros + 16 * (create.data.size() - zeros) +
+                                       2 * ((create.data.size() + 31) / 32));
 }
 
 TEST(Transaction, UnprotectedLegacyRoundTrip) {
@@ -158,10 +165,6 @@ TEST(Transaction, StatelessChecks) {
 }
 
 TEST(Transaction, SigningRefusesWhatHasNoEncoding) {
-  Transaction blob;
-  blob.type = TxType::blob;
-  blob.chain_id = 1;
-  EXPECT_EQ(sign_transaction(blob, dev_key()).error(), Errc::blob_tx_unsupported);
   Transaction typed;
   typed.type = TxType::dynamic_fee;
   EXPECT_EQ(sign_transaction(typed, dev_key()).error(), Errc::wrong_chain_id);
@@ -185,20 +188,20 @@ Bytes blob_tx_body(bool wrap, bool with_to) {
   e.add_raw(std::array<std::uint8_t, 1>{3});
   const auto outer = e.begin_list();
   const auto body = wrap ? e.begin_list() : outer;
-  e.add_u64(1);                         // chain id
-  e.add_u64(0);                         // nonce
-  e.add_u64(1);                         // max priority fee
-  e.add_u64(2);                         // max fee
-  e.add_u64(21000);                     // gas
+  e.add_u64(1);      // chain id
+  e.add_u64(0);      // nonce
+  e.add_u64(1);      // max priority fee
+  e.add_u64(2);      // max fee
+  e.add_u64(21000);  // gas
   if (with_to) {
     e.add_fixed(Address{});
   } else {
     e.add_string({});
   }
-  e.add_u64(0);                         // value
-  e.add_string({});                     // data
-  e.end_list(e.begin_list());           // access list
-  e.add_u64(1);                         // max fee per blob gas
+  e.add_u64(0);                // value
+  e.add_string({});            // data
+  e.end_list(e.begin_list());  // access list
+  e.add_u64(1);                // max fee per blob gas
   const auto hashes = e.begin_list();
   e.add_fixed(Hash{});
   e.end_list(hashes);
@@ -215,11 +218,26 @@ Bytes blob_tx_body(bool wrap, bool with_to) {
   return e.take();
 }
 
-TEST(Transaction, BlobTransactionsAreDecodedThenRefused) {
-  auto canonical = decode_transaction(blob_tx_body(false, true));
-  EXPECT_EQ(canonical.error(), Errc::blob_tx_unsupported);
-  EXPECT_NE(canonical.error().message().find("no blobs"), std::string::npos);
-  EXPECT_EQ(decode_transaction(blob_tx_body(true, true)).error(), Errc::blob_tx_unsupported);
+// Blob transactions decode in their canonical form (the form blocks hold), with every field, and
+// re-encode to the same bytes; the network form that carries blobs is refused for what it is.
+TEST(Transaction, BlobTransactionsDecodeInCanonicalFormOnly) {
+  const Bytes raw = blob_tx_body(false, true);
+  auto canonical = decode_transaction(raw);
+  ASSERT_TRUE(canonical.has_value()) << canonical.error().message();
+  EXPECT_EQ(canonical->type, TxType::blob);
+  EXPECT_EQ(canonical->max_fee_per_blob_gas, uint256(1));
+  ASSERT_EQ(canonical->blob_versioned_hashes.size(), 1u);
+  EXPECT_EQ(encode_transaction(*canonical), raw);
+  // The one hash has version 0x00, which EIP-4844 does not define.
+  EXPECT_EQ(check_transaction(*canonical, 1).error(), Errc::invalid_blob_version);
+  canonical->blob_versioned_hashes[0].bytes[0] = 0x01;
+  EXPECT_TRUE(check_transaction(*canonical, 1).has_value());
+  canonical->blob_versioned_hashes.clear();
+  EXPECT_EQ(check_transaction(*canonical, 1).error(), Errc::invalid_blob_count);
+
+  auto network = decode_transaction(blob_tx_body(true, true));
+  EXPECT_EQ(network.error(), Errc::blob_tx_unsupported);
+  EXPECT_NE(network.error().message().find("no blobs"), std::string::npos);
   // A malformed one is refused for what is wrong with it.
   EXPECT_EQ(decode_transaction(blob_tx_body(false, false)).error(), rlp::Errc::wrong_size);
 }
@@ -300,7 +318,8 @@ TEST(Receipt, RoundTripsEveryType) {
     auto back = decode_receipt(enc);
     ASSERT_TRUE(back) << back.error().message();
     EXPECT_EQ(*back, receipt);
-    for (std::size_t n = 0; n < enc.size(); ++n) EXPECT_FALSE(decode_receipt(ByteView(enc).first(n)));
+    for (std::size_t n = 0; n < enc.size(); ++n)
+      EXPECT_FALSE(decode_receipt(ByteView(enc).first(n)));
   }
   EXPECT_EQ(decode_receipt(h("0x05c0")).error(), Errc::unsupported_tx_type);
   // Status 2, and a pre-Byzantium 32-byte state root in the status position, are refused.
@@ -349,7 +368,8 @@ TEST(Header, CancunHashMatchesAnvil) {
     auto back = decode_header(enc);
     ASSERT_TRUE(back) << back.error().message();
     EXPECT_EQ(*back, hd);
-    for (std::size_t n = 0; n < enc.size(); ++n) EXPECT_FALSE(decode_header(ByteView(enc).first(n)));
+    for (std::size_t n = 0; n < enc.size(); ++n)
+      EXPECT_FALSE(decode_header(ByteView(enc).first(n)));
   }
   // The block's parent is the genesis: the hashes chain.
   EXPECT_EQ(header_from_json(vectors()["block"]).parent_hash,
