@@ -119,8 +119,8 @@ struct Fp {
 // mispredicted branch costs more than the subtraction.
 ROLLUP_BN_INLINE constexpr Limbs reduce_once(const Limbs& s) noexcept {
   Limbs t;
-  const u64 keep = 0 - sub_limbs(t, s, k_p);  // all ones when s < p
-  for (int i = 0; i < 4; ++i) t[i] = (s[i] & keep) | (t[i] & ~keep);
+  const bool below = sub_limbs(t, s, k_p) != 0;
+  for (int i = 0; i < 4; ++i) t[i] = below ? s[i] : t[i];
   return t;
 }
 
@@ -133,8 +133,9 @@ ROLLUP_BN_INLINE constexpr Fp operator+(const Fp& a, const Fp& b) noexcept {
 
 ROLLUP_BN_INLINE constexpr Fp operator-(const Fp& a, const Fp& b) noexcept {
   Limbs d;
-  const u64 mask = 0 - sub_limbs(d, a.v, b.v);  // all ones on borrow: add p back
-  const Limbs p_or_zero = {k_p[0] & mask, k_p[1] & mask, k_p[2] & mask, k_p[3] & mask};
+  const bool borrow = sub_limbs(d, a.v, b.v) != 0;  // then add p back
+  Limbs p_or_zero;
+  for (int i = 0; i < 4; ++i) p_or_zero[i] = borrow ? k_p[i] : 0;
   add_limbs(d, d, p_or_zero);
   return {d};
 }
@@ -189,6 +190,74 @@ constexpr Fp operator*(const Fp& a, const Fp& b) noexcept {
   return {reduce_once({t0, t1, t2, t3})};
 }
 
+// Unreduced products for lazy reduction: a * b as 512 bits, and its Montgomery reduction.
+using Wide = std::array<u64, 8>;
+
+// a * b for a, b < 2^256, by rows: each adds a * b_i at limb i, and a row's partial sum never
+// reaches past limb i + 4.
+constexpr Wide mul_wide(const Limbs& a, const Limbs& b) noexcept {
+  Wide r{};
+  for (int i = 0; i < 4; ++i) {
+    const u128 p0 = static_cast<u128>(a[0]) * b[i];
+    const u128 p1 = static_cast<u128>(a[1]) * b[i];
+    const u128 p2 = static_cast<u128>(a[2]) * b[i];
+    const u128 p3 = static_cast<u128>(a[3]) * b[i];
+    unsigned char c = 0;
+    r[i] = addc(r[i], static_cast<u64>(p0), c);
+    r[i + 1] = addc(r[i + 1], static_cast<u64>(p1), c);
+    r[i + 2] = addc(r[i + 2], static_cast<u64>(p2), c);
+    r[i + 3] = addc(r[i + 3], static_cast<u64>(p3), c);
+    r[i + 4] = c;  // not written by earlier rows
+    c = 0;
+    r[i + 1] = addc(r[i + 1], static_cast<u64>(p0 >> 64), c);
+    r[i + 2] = addc(r[i + 2], static_cast<u64>(p1 >> 64), c);
+    r[i + 3] = addc(r[i + 3], static_cast<u64>(p2 >> 64), c);
+    r[i + 4] = addc(r[i + 4], static_cast<u64>(p3 >> 64), c);
+  }
+  return r;
+}
+
+ROLLUP_BN_INLINE constexpr u64 add_wide(Wide& out, const Wide& a, const Wide& b) noexcept {
+  unsigned char carry = 0;
+  for (int i = 0; i < 8; ++i) out[i] = addc(a[i], b[i], carry);
+  return carry;
+}
+
+ROLLUP_BN_INLINE constexpr u64 sub_wide(Wide& out, const Wide& a, const Wide& b) noexcept {
+  unsigned char borrow = 0;
+  for (int i = 0; i < 8; ++i) out[i] = subb(a[i], b[i], borrow);
+  return borrow;
+}
+
+constexpr Wide k_p_squared = mul_wide(k_p, k_p);
+
+// t / 2^256 mod p for t < 2p^2, as a reduced element: the low half through the reduction rows of
+// the product above, which leave at most p, then the high half (below 2p^2 / 2^256 < p) added.
+constexpr Fp redc(const Wide& t) noexcept {
+  u64 t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3];
+  for (int i = 0; i < 4; ++i) {
+    const u64 m = t0 * k_p_inv;
+    const u128 q0 = static_cast<u128>(m) * k_p[0];
+    const u128 q1 = static_cast<u128>(m) * k_p[1];
+    const u128 q2 = static_cast<u128>(m) * k_p[2];
+    const u128 q3 = static_cast<u128>(m) * k_p[3];
+    unsigned char c = 0;
+    addc(t0, static_cast<u64>(q0), c);  // zero by the choice of m; only its carry matters
+    t1 = addc(t1, static_cast<u64>(q1), c);
+    t2 = addc(t2, static_cast<u64>(q2), c);
+    t3 = addc(t3, static_cast<u64>(q3), c);
+    const u64 t4 = c;
+    c = 0;
+    t0 = addc(t1, static_cast<u64>(q0 >> 64), c);
+    t1 = addc(t2, static_cast<u64>(q1 >> 64), c);
+    t2 = addc(t3, static_cast<u64>(q2 >> 64), c);
+    t3 = addc(t4, static_cast<u64>(q3 >> 64), c);
+  }
+  Limbs sum;
+  add_limbs(sum, {t0, t1, t2, t3}, {t[4], t[5], t[6], t[7]});
+  return {reduce_once(sum)};
+}
+
 constexpr Fp square(const Fp& a) noexcept {
   return a * a;
 }
@@ -199,7 +268,10 @@ ROLLUP_BN_INLINE constexpr Fp dbl(const Fp& a) noexcept {
 // a / 2: p is odd, so a + p is even when a is odd; a + p < 2^255 cannot carry out.
 constexpr Fp half(const Fp& a) noexcept {
   Fp t = a;
-  if (t.v[0] & 1) add_limbs(t.v, t.v, k_p);
+  const bool odd = (t.v[0] & 1) != 0;
+  Limbs p_or_zero;
+  for (int i = 0; i < 4; ++i) p_or_zero[i] = odd ? k_p[i] : 0;
+  add_limbs(t.v, t.v, p_or_zero);
   for (int i = 0; i < 3; ++i) t.v[i] = (t.v[i] >> 1) | (t.v[i + 1] << 63);
   t.v[3] >>= 1;
   return t;
@@ -473,11 +545,26 @@ constexpr Fp2 conjugate(const Fp2& a) noexcept {
   return {a.c0, -a.c1};
 }
 
-// Karatsuba: three base-field products instead of four.
+// Karatsuba with lazy reduction: three 512-bit products, combined before reducing, and two
+// Montgomery reductions instead of three.
 constexpr Fp2 operator*(const Fp2& a, const Fp2& b) noexcept {
-  const Fp t0 = a.c0 * b.c0;
-  const Fp t1 = a.c1 * b.c1;
-  return {t0 - t1, (a.c0 + a.c1) * (b.c0 + b.c1) - t0 - t1};
+  const Wide t0 = mul_wide(a.c0.v, b.c0.v);
+  const Wide t1 = mul_wide(a.c1.v, b.c1.v);
+  Limbs sa;
+  Limbs sb;
+  add_limbs(sa, a.c0.v, a.c1.v);  // below 2p < 2^255: no reduction needed
+  add_limbs(sb, b.c0.v, b.c1.v);
+  // c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1 = a0 b1 + a1 b0, in [0, 2p^2).
+  Wide c1 = mul_wide(sa, sb);
+  sub_wide(c1, c1, t0);
+  sub_wide(c1, c1, t1);
+  // c0 = a0 b0 - a1 b1, lifted by p^2 when negative, so in [0, p^2).
+  Wide c0;
+  const bool negative = sub_wide(c0, t0, t1) != 0;
+  Wide p2_or_zero;
+  for (int i = 0; i < 8; ++i) p2_or_zero[i] = negative ? k_p_squared[i] : 0;
+  add_wide(c0, c0, p2_or_zero);
+  return {redc(c0), redc(c1)};
 }
 
 constexpr Fp2 square(const Fp2& a) noexcept {
