@@ -85,8 +85,7 @@ struct Vector {
   const char* expected;
 };
 
-// go-ethereum core/vm/testdata/precompiles/bn256Add.json (chfast: Pawel Bylica; cdetrio: Casey
-// Detrio), the precompile vectors every client runs.
+// go-ethereum's precompile test vectors, core/vm/testdata/precompiles/bn256Add.json, by name.
 const Vector k_add_vectors[] = {
     {"chfast1",
      "18b18acfb4c2c30276db5411368e7185b311dd124691610c5d3b74034e093dc9"
@@ -143,6 +142,8 @@ TEST(Bn254, AddKnownAnswers) {
   EXPECT_EQ(add_hex(k_infinity_g1, k_g1), k_g1);
   EXPECT_EQ(add_hex(k_g1, k_infinity_g1), k_g1);
   EXPECT_EQ(hex::encode(bn254::add(fit(unhex(k_g1), 128))->view(), false), k_g1);
+  // cdetrio12: cdetrio11's (1, 2) + (1, 2) followed by bytes the precompile does not read.
+  ASSERT_STREQ(k_add_vectors[2].name, "cdetrio11");
   EXPECT_EQ(hex::encode(bn254::add(fit(unhex(k_g1 + k_g1 + k_g1), 128))->view(), false),
             k_add_vectors[2].expected);
 }
@@ -267,8 +268,8 @@ TEST(Bn254, MulKnownAnswers) {
   }
 }
 
-// G1 and G2 points of go-ethereum core/vm/testdata/precompiles/bn256Pairing.json (jeff: Jeffrey
-// Wilcke), split into 192-byte elements so that the long inputs read as their parts.
+// The inputs of go-ethereum's core/vm/testdata/precompiles/bn256Pairing.json, split into 192-byte
+// elements (or 64-byte G1 points) so that the long inputs read as their parts.
 const char* const k_jeff1_p1 =
     "1c76476f4def4bb94541d57ebba1193381ffa7aa76ada664dd31c16024c43f59"
     "3034dd2920f673e204fee2811c678745fc819b55d3e9d294e45c9b03a76aef41"
@@ -358,7 +359,7 @@ const char* const k_jeff6_p2 =
     "1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed"
     "090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b"
     "12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa";
-// -G2: the generator with y negated (two_point_match_2's second element).
+// -G2: the generator with y negated (the G2 point of two_point_match_2's second element).
 const char* const k_neg_g2 =
     "198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2"
     "1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed"
@@ -368,7 +369,7 @@ const char* const k_neg_g2 =
 const char* const k_match3_p2_g1 =
     "030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3"
     "1a76dae6d3272396d0cbe61fced2bc532edac647851e3ac53ce1cc9c7e645a83";
-// two_point_match_4.
+// two_point_match_4 (ten_point_match_3 is the same input).
 const char* const k_match4 =
     "105456a333e6d636854f987ea7bb713dfd0ae8371a72aea313ae0c32c0bf1016"
     "0cf031d41b41557f3e7e3ba0c51bebe5da8e6ecd855ec50fc87efcdeac168bcc"
