@@ -1,5 +1,6 @@
 #pragma once
-// Errors of the crypto module: signature values and keys, keystore files and raw key files.
+// Errors of the crypto module: signature values and keys, keystore files, raw key files and the
+// bn254 precompile inputs.
 // Keystore and key-file details name the offending field or file and never hold a secret or a
 // password.
 
@@ -23,6 +24,8 @@ enum class Errc {
   key_file_unreadable,        // cannot open or read the raw key file
   key_file_permissions,       // the raw key file is open to group or others
   key_file_malformed,         // not 64 hex digits with an optional 0x and trailing newline
+  invalid_curve_point,        // bn254 input: coordinate >= p, off its curve, G2 outside the
+                              // order-r subgroup, or a pairing input not a multiple of 192 bytes
 };
 
 }  // namespace rollup::crypto
