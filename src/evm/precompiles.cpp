@@ -8,6 +8,7 @@
 #include "rollup/base/assert.hpp"
 #include "rollup/base/uint256.hpp"
 #include "rollup/crypto/blake2.hpp"
+#include "rollup/crypto/bn254.hpp"
 #include "rollup/crypto/digests.hpp"
 #include "rollup/crypto/modexp.hpp"
 #include "rollup/crypto/secp256k1.hpp"
@@ -196,6 +197,44 @@ void store_le64(std::uint8_t* p, std::uint64_t v) noexcept {
 
 // 0x09: EIP-152's exactly 213 bytes: rounds (4, big-endian), h (8 x 8), m (16 x 8), t (2 x 8), all
 // little-endian, then the final-block flag (1 byte, 0 or 1).
+// 0x06-0x08: alt_bn128 (EIP-196/197) at EIP-1108's prices, charged before the input is looked
+// at; a point off its curve or a coordinate not below the field prime is a failure.
+constexpr std::uint64_t k_bn254_add_gas = 150;
+constexpr std::uint64_t k_bn254_mul_gas = 6000;
+constexpr std::uint64_t k_bn254_pairing_base_gas = 45000;
+constexpr std::uint64_t k_bn254_pairing_pair_gas = 34000;
+
+PrecompileResult bn254_add(ByteView input, std::uint64_t gas) {
+  if (gas < k_bn254_add_gas) return out_of_gas();
+  std::array<std::uint8_t, 128> in;
+  read_padded(input, 0, in);
+  auto sum = crypto::bn254::add(in);
+  if (!sum) return failure();
+  return succeed(gas, k_bn254_add_gas, Bytes(sum->bytes.begin(), sum->bytes.end()));
+}
+
+PrecompileResult bn254_mul(ByteView input, std::uint64_t gas) {
+  if (gas < k_bn254_mul_gas) return out_of_gas();
+  std::array<std::uint8_t, 96> in;
+  read_padded(input, 0, in);
+  auto product = crypto::bn254::mul(in);
+  if (!product) return failure();
+  return succeed(gas, k_bn254_mul_gas, Bytes(product->bytes.begin(), product->bytes.end()));
+}
+
+PrecompileResult bn254_pairing(ByteView input, std::uint64_t gas) {
+  // The input is in memory, so the pair count is far too small for this to overflow.
+  const std::uint64_t cost =
+      k_bn254_pairing_base_gas + k_bn254_pairing_pair_gas * (input.size() / 192);
+  if (gas < cost) return out_of_gas();
+  if (input.size() % 192 != 0) return failure();
+  auto one = crypto::bn254::pairing_check(input);
+  if (!one) return failure();
+  Bytes out(32, 0);
+  out[31] = *one ? 1 : 0;
+  return succeed(gas, cost, std::move(out));
+}
+
 PrecompileResult blake2f(ByteView input, std::uint64_t gas) {
   // The length is checked before gas is charged and the flag after, in the order of the
   // specification; it matters only to which of the two all-gas-consuming outcomes is reported.
@@ -238,18 +277,9 @@ PrecompileResult run_precompile(const Address& address, ByteView input, std::uin
     case 0x03: return ripemd160(input, gas);
     case 0x04: return identity(input, gas);
     case 0x05: return modexp(input, gas);
-    case 0x06:
-    case 0x07:
-    case 0x08:
-      // TODO(merge): bn254. Route these to crypto::bn254 (include/rollup/crypto/bn254.hpp, on the
-      // bn254 branch) with EIP-1108's gas, charged before the input is looked at:
-      //   0x06 add:     150;  input right-padded (or cut) to 128 bytes -> bn254::add
-      //   0x07 mul:     6000; input right-padded (or cut) to 96 bytes  -> bn254::mul
-      //   0x08 pairing: 45000 + 34000 * (size / 192); then size % 192 != 0 is a failure, else
-      //                 bn254::pairing_check -> a 32-byte word 1 or 0
-      // An error from bn254 (a point off the curve, a coordinate not below the field prime) is
-      // a failure. Until the merge these fail, which consumes all the gas.
-      return failure();
+    case 0x06: return bn254_add(input, gas);
+    case 0x07: return bn254_mul(input, gas);
+    case 0x08: return bn254_pairing(input, gas);
     case 0x09: return blake2f(input, gas);
     case 0x0a:
       // KZG point evaluation (EIP-4844) checks a KZG proof with a pairing over BLS12-381, and this

@@ -33,6 +33,18 @@ constexpr Address k_ripemd_address = [] {
 
 }  // namespace
 
+std::string_view category_name(Errc) noexcept {
+  return "evm";
+}
+
+std::string_view describe(Errc e) noexcept {
+  switch (e) {
+    case Errc::ok: return "ok";
+    case Errc::interrupted: return "execution aborted";
+  }
+  return "unknown evm error";
+}
+
 const char* to_string(Status status) noexcept {
   switch (status) {
     case Status::success: return "success";
@@ -192,6 +204,7 @@ Outcome Vm::Impl::execute(const Message& message, const AnalyzedCode& code) {
 }
 
 Outcome Vm::Impl::call_message(const Message& message) {
+  if (stopped()) return {};
   const Checkpoint cp = checkpoint();
   touch(message.recipient);
   Outcome out;
@@ -224,6 +237,7 @@ Outcome Vm::Impl::call_message(const Message& message) {
 }
 
 Outcome Vm::Impl::create_message(const Message& message) {
+  if (stopped()) return {};
   const Checkpoint cp = checkpoint();
   Outcome out;
   const Address& address = message.recipient;
@@ -260,6 +274,10 @@ Vm::Vm(Host& host, const BlockContext& block, const TxContext& tx)
     : m_impl(std::make_unique<Impl>(host, block, tx)) {}
 
 Vm::~Vm() = default;
+
+void Vm::set_stop_flag(const std::atomic<bool>* stop) noexcept {
+  m_impl->stop = stop;
+}
 
 void Vm::warm_account(const Address& address) {
   m_impl->warm_accounts.insert(address);

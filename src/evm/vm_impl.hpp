@@ -118,8 +118,16 @@ struct Vm::Impl {
   // touch of 0x03 survives (see vm.cpp).
   void revert(const Checkpoint& cp, bool nested);
 
-  // A failed state read: the transaction is abandoned and run() returns this error.
+  // A failed state read (or a raised stop flag): the transaction is abandoned and run() returns
+  // this error.
   std::optional<Error> fatal;
+  const std::atomic<bool>* stop = nullptr;
+  // Sets `fatal` when the stop flag is up; true then.
+  bool stopped() {
+    if (stop == nullptr || !stop->load(std::memory_order_relaxed)) return false;
+    if (!fatal) fatal = Error(make_error_code(Errc::interrupted));
+    return true;
+  }
   // Records the error of a failed host call and says whether there was one.
   template <typename T>
   bool failed(const Result<T>& r) {

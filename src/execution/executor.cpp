@@ -1,6 +1,7 @@
 #include "rollup/execution/executor.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
@@ -112,11 +113,27 @@ Result<types::Account> check_against_state(const state::BlockState& state,
   return account;
 }
 
-// Whether the transaction must go through the EVM: a creation, a call into code or a
-// precompile, or an access list (which warms slots and charges for them, and only matters there).
-Result<bool> needs_evm(const state::BlockState& state, const types::Transaction& txn) {
-  if (txn.is_create() || !txn.access_list.empty() || evm::is_precompile(*txn.to)) return true;
-  ROLLUP_TRY(std::optional<types::Account> target, state.account(*txn.to));
+// What execute() runs: a validated transaction, or an eth_call request.
+struct Run {
+  Address sender;
+  std::uint64_t nonce = 0;  // the sender's, before this run
+  std::optional<Address> to;
+  std::uint64_t gas_limit = 0;
+  std::uint64_t intrinsic = 0;
+  uint256 price;     // the effective gas price
+  uint256 blob_fee;  // blob gas times the blob base fee, paid up front
+  uint256 value;
+  ByteView data;
+  const types::AccessList* access_list = nullptr;
+  std::span<const Hash> blob_hashes;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// Whether the run must go through the EVM: a creation, a call into code or a precompile, or an
+// access list (which warms slots and charges for them, and only matters there).
+Result<bool> needs_evm(const state::BlockState& state, const Run& run) {
+  if (!run.to || !run.access_list->empty() || evm::is_precompile(*run.to)) return true;
+  ROLLUP_TRY(std::optional<types::Account> target, state.account(*run.to));
   return target && target->code_hash != types::k_empty_code_hash;
 }
 
@@ -140,19 +157,14 @@ std::vector<types::Log> to_types_logs(std::vector<evm::Log>&& logs) {
   return out;
 }
 
-// The state changes of an accepted transaction; on error the caller reverts them.
+// The state changes of an accepted run; on error the caller reverts them.
 Result<Applied> execute(state::BlockState& state, const ChainConfig& config, const BlockEnv& env,
-                        const types::Transaction& txn, const Address& sender,
-                        const types::Account& account) {
-  const uint256 price = effective_gas_price(txn, env.base_fee);
-  ROLLUP_TRY_VOID(state.sub_balance(sender, uint256(txn.gas_limit) * price));
+                        const Run& run) {
+  ROLLUP_TRY_VOID(state.sub_balance(run.sender, uint256(run.gas_limit) * run.price));
   // Blob gas is paid up front at the block's blob base fee and burnt, whatever the outcome.
-  if (txn.type == types::TxType::blob) {
-    ROLLUP_TRY_VOID(state.sub_balance(sender, uint256(blob_gas(txn)) * env.blob_base_fee));
-  }
-  ROLLUP_TRY_VOID(state.set_nonce(sender, account.nonce + 1));
-  const std::uint64_t intrinsic = types::intrinsic_gas(txn);
-  ROLLUP_TRY(const bool code, needs_evm(state, txn));
+  if (run.blob_fee) ROLLUP_TRY_VOID(state.sub_balance(run.sender, run.blob_fee));
+  ROLLUP_TRY_VOID(state.set_nonce(run.sender, run.nonce + 1));
+  ROLLUP_TRY(const bool code, needs_evm(state, run));
   Applied applied;
   std::optional<evm::Vm> vm;
   std::optional<state::EvmHost> host;
@@ -162,30 +174,31 @@ Result<Applied> execute(state::BlockState& state, const ChainConfig& config, con
         env.block_hashes ? env.block_hashes : [](std::uint64_t) -> Result<Hash> { return Hash{}; });
     evm::BlockContext block{env.number,      env.timestamp, env.gas_limit,     env.fee_recipient,
                             env.prev_randao, env.base_fee,  env.blob_base_fee, config.chain_id};
-    vm.emplace(*host, block, evm::TxContext{sender, price, txn.blob_versioned_hashes});
+    vm.emplace(*host, block, evm::TxContext{run.sender, run.price, run.blob_hashes});
+    vm->set_stop_flag(run.stop);
     evm::TxMessage message;
-    message.caller = sender;
-    message.to = txn.to;
-    if (txn.is_create()) message.create_address = evm::create_address(sender, account.nonce);
-    message.value = txn.value;
-    message.data = txn.data;
-    message.gas = static_cast<std::int64_t>(txn.gas_limit - intrinsic);
+    message.caller = run.sender;
+    message.to = run.to;
+    if (!run.to) message.create_address = evm::create_address(run.sender, run.nonce);
+    message.value = run.value;
+    message.data = run.data;
+    message.gas = static_cast<std::int64_t>(run.gas_limit - run.intrinsic);
     // EIP-2929 and EIP-3651: what starts warm.
-    vm->warm_account(sender);
-    vm->warm_account(txn.to ? *txn.to : message.create_address);
+    vm->warm_account(run.sender);
+    vm->warm_account(run.to ? *run.to : message.create_address);
     vm->warm_account(env.fee_recipient);
     for (std::uint8_t i = 1; i <= evm::k_last_precompile; ++i) {
       Address precompile;
       precompile.bytes[19] = i;
       vm->warm_account(precompile);
     }
-    for (const types::AccessListEntry& entry : txn.access_list) {
+    for (const types::AccessListEntry& entry : *run.access_list) {
       vm->warm_account(entry.address);
       for (const Hash& slot : entry.storage_keys) vm->warm_slot(entry.address, slot);
     }
     ROLLUP_TRY(evm::TxResult result, vm->run(message));
     ROLLUP_ASSERT(result.gas_left >= 0 && result.gas_left <= message.gas);
-    const std::uint64_t used = txn.gas_limit - static_cast<std::uint64_t>(result.gas_left);
+    const std::uint64_t used = run.gas_limit - static_cast<std::uint64_t>(result.gas_left);
     // EIP-3529: refunds are capped at a fifth of the gas used.
     const auto refund = static_cast<std::uint64_t>(std::max<std::int64_t>(result.gas_refund, 0));
     applied.gas_used = used - std::min(refund, used / 5);
@@ -193,28 +206,32 @@ Result<Applied> execute(state::BlockState& state, const ChainConfig& config, con
     applied.logs = to_types_logs(std::move(result.logs));
     applied.output = std::move(result.output);
   } else {
-    if (txn.value) {
-      ROLLUP_TRY_VOID(state.sub_balance(sender, txn.value));
-      ROLLUP_TRY_VOID(state.add_balance(*txn.to, txn.value));
+    if (run.value) {
+      ROLLUP_TRY_VOID(state.sub_balance(run.sender, run.value));
+      ROLLUP_TRY_VOID(state.add_balance(*run.to, run.value));
     }
-    applied.gas_used = intrinsic;
+    applied.gas_used = run.intrinsic;
   }
   // Zero amounts are not credited: crediting would create an empty account where none was.
-  const uint256 unused = uint256(txn.gas_limit - applied.gas_used) * price;
-  if (unused) ROLLUP_TRY_VOID(state.add_balance(sender, unused));
-  const uint256 tip = uint256(applied.gas_used) * (price - env.base_fee);
+  const uint256 unused = uint256(run.gas_limit - applied.gas_used) * run.price;
+  if (unused) ROLLUP_TRY_VOID(state.add_balance(run.sender, unused));
+  // A price below the base fee happens only for calls priced at zero, whose BlockEnv carries a
+  // zero base fee (eth_call); a transaction's price is never below it.
+  const uint256 tip =
+      run.price > env.base_fee ? uint256(applied.gas_used) * (run.price - env.base_fee) : uint256{};
   if (tip) {
     ROLLUP_TRY_VOID(state.add_balance(env.fee_recipient, tip));
   } else {
     ROLLUP_TRY_VOID(remove_if_empty(state, env.fee_recipient));  // touched by the zero fee
   }
-  const uint256 base = uint256(applied.gas_used) * env.base_fee;
-  if (base && config.base_fee_vault)
+  const uint256 base = uint256(applied.gas_used) * std::min(env.base_fee, run.price);
+  if (base && config.base_fee_vault) {
     ROLLUP_TRY_VOID(state.add_balance(*config.base_fee_vault, base));
+  }
   if (vm) {
     ROLLUP_TRY_VOID(vm->finish());
   } else {
-    ROLLUP_TRY_VOID(remove_if_empty(state, *txn.to));
+    ROLLUP_TRY_VOID(remove_if_empty(state, *run.to));
   }
   return applied;
 }
@@ -226,8 +243,68 @@ Result<Applied> apply_transaction(state::BlockState& state, const ChainConfig& c
                                   const Address& sender, std::uint64_t gas_available) {
   ROLLUP_TRY(types::Account account,
              check_against_state(state, config, env, txn, sender, gas_available));
+  Run run;
+  run.sender = sender;
+  run.nonce = account.nonce;
+  run.to = txn.to;
+  run.gas_limit = txn.gas_limit;
+  run.intrinsic = types::intrinsic_gas(txn);
+  run.price = effective_gas_price(txn, env.base_fee);
+  if (txn.type == types::TxType::blob) run.blob_fee = uint256(blob_gas(txn)) * env.blob_base_fee;
+  run.value = txn.value;
+  run.data = txn.data;
+  run.access_list = &txn.access_list;
+  run.blob_hashes = txn.blob_versioned_hashes;
   const std::size_t snapshot = state.snapshot();
-  auto applied = execute(state, config, env, txn, sender, account);
+  auto applied = execute(state, config, env, run);
+  if (!applied) state.revert_to(snapshot);
+  return applied;
+}
+
+Result<Applied> simulate_call(state::BlockState& state, const ChainConfig& config,
+                              const BlockEnv& env, const CallRequest& call) {
+  types::Transaction shape;  // for the intrinsic gas, which depends on these fields only
+  shape.to = call.to;
+  shape.data = call.data;
+  shape.access_list = call.access_list;
+  const std::uint64_t intrinsic = types::intrinsic_gas(shape);
+  if (call.gas < intrinsic) {
+    return fail(types::Errc::intrinsic_gas_too_low,
+                "have " + std::to_string(call.gas) + ", want " + std::to_string(intrinsic));
+  }
+  if (!call.to && call.data.size() > types::k_max_initcode_size) {
+    return fail(types::Errc::initcode_too_large, "code size " + std::to_string(call.data.size()) +
+                                                     ", limit " +
+                                                     std::to_string(types::k_max_initcode_size));
+  }
+  if (!call.gas_price.is_zero() && call.gas_price < env.base_fee) {
+    return fail(Errc::fee_cap_below_base_fee, "address " + address_hex(call.from) +
+                                                  ", maxFeePerGas: " + to_string(call.gas_price) +
+                                                  ", baseFee: " + to_string(env.base_fee));
+  }
+  ROLLUP_TRY(std::optional<types::Account> found, state.account(call.from));
+  const types::Account account = found.value_or(types::Account{});
+  uint256 cost;
+  const bool overflow =
+      mul_overflow(uint256(call.gas), call.gas_price, cost) || add_overflow(cost, call.value, cost);
+  if (overflow || account.balance < cost) {
+    return fail(Errc::insufficient_funds, "address " + address_hex(call.from) + " have " +
+                                              to_string(account.balance) + " want " +
+                                              (overflow ? "more than 2^256" : to_string(cost)));
+  }
+  Run run;
+  run.sender = call.from;
+  run.nonce = account.nonce;
+  run.to = call.to;
+  run.gas_limit = call.gas;
+  run.intrinsic = intrinsic;
+  run.price = call.gas_price;
+  run.value = call.value;
+  run.data = call.data;
+  run.access_list = &call.access_list;
+  run.stop = call.stop;
+  const std::size_t snapshot = state.snapshot();
+  auto applied = execute(state, config, env, run);
   if (!applied) state.revert_to(snapshot);
   return applied;
 }

@@ -13,6 +13,7 @@
 // beside it, so a failed frame undoes both together. A Result error from Vm::run means the node
 // failed (a state read did not complete), never that the transaction did.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -23,6 +24,16 @@
 #include "rollup/base/error.hpp"
 #include "rollup/base/uint256.hpp"
 #include "rollup/evm/host.hpp"
+
+namespace rollup::evm {
+
+enum class Errc {
+  ok = 0,
+  interrupted,  // the caller's stop flag was raised (eth_call's time limit)
+};
+
+}  // namespace rollup::evm
+ROLLUP_DECLARE_ERRC(rollup::evm, Errc);
 
 namespace rollup::evm {
 
@@ -102,6 +113,11 @@ class Vm {
   ~Vm();
   Vm(const Vm&) = delete;
   Vm& operator=(const Vm&) = delete;
+
+  // Once `stop` reads true, execution ends and run() fails with Errc::interrupted. It is read at
+  // every taken jump and every call, which bounds the time between raising it and the end.
+  // The flag must outlive the Vm; by default there is none.
+  void set_stop_flag(const std::atomic<bool>* stop) noexcept;
 
   // EIP-2929: accounts and slots that start warm.
   void warm_account(const Address& address);

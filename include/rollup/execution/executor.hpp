@@ -12,6 +12,7 @@
 // code skip the EVM, with the same result: nothing but the balances, the nonce and EIP-161's
 // removal of a touched empty account can change.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -84,6 +85,30 @@ struct Applied {
 [[nodiscard]] Result<Applied> apply_transaction(state::BlockState& state, const ChainConfig& config,
                                                 const BlockEnv& env, const types::Transaction& txn,
                                                 const Address& sender, std::uint64_t gas_available);
+
+// A call that is not a transaction (eth_call, eth_estimateGas): no signature, no nonce check and
+// no check that the sender is an account without code, as geth runs them. Fees are charged only at
+// a non-zero gas price; the caller then passes a BlockEnv whose base fee is the block's, and
+// otherwise one whose base fee is zero (geth's rule, so a call priced at zero passes the fee check
+// and BASEFEE reads zero).
+struct CallRequest {
+  Address from;  // the zero address when the request names none
+  std::optional<Address> to;
+  std::uint64_t gas = 0;
+  uint256 gas_price;
+  uint256 value;
+  Bytes data;
+  types::AccessList access_list;
+  // Raised by the caller to end a call that runs too long: the call then fails with
+  // evm::Errc::interrupted. May be null.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// Runs `call` on `state`, which keeps its effects (callers run it on a throwaway overlay). Errors
+// are geth's for calls: intrinsic gas, initcode size, fee below the base fee, insufficient funds
+// ("insufficient funds for gas * price + value: address A have B want C"), or a node failure.
+[[nodiscard]] Result<Applied> simulate_call(state::BlockState& state, const ChainConfig& config,
+                                            const BlockEnv& env, const CallRequest& call);
 
 // What a built block holds, everything its header needs but the state root.
 struct BuiltBlock {

@@ -489,13 +489,34 @@ TEST(Precompiles, Blake2fRefusedInputs) {
   expect_halt(run(0x09, blake2f_input("0000000c", "02"), 11), PrecompileStatus::out_of_gas);
 }
 
-// ---- not implemented here ----
+// ---- 0x06-0x08: bn254 at EIP-1108 prices (the curve arithmetic has its own tests in crypto) ----
 
-TEST(Precompiles, Bn254AndKzgFailForNow) {
-  for (std::uint8_t n : {0x06, 0x07, 0x08, 0x0a}) {
-    expect_halt(run(n, Bytes(192, 0), 1'000'000), PrecompileStatus::failure);
-    expect_halt(run(n, Bytes{}, 1'000'000), PrecompileStatus::failure);
-  }
+TEST(Precompiles, Bn254PricesAndShapes) {
+  // G1's generator (1, 2): added to infinity (short input pads with zeros) it is itself.
+  const std::string g1 = word(1) + word(2);
+  expect_success(run(0x06, g1, 150), 0, g1);
+  expect_halt(run(0x06, g1, 149), PrecompileStatus::out_of_gas);
+  // 1 * G = G; times 0 is infinity, 64 zero bytes.
+  expect_success(run(0x07, g1 + word(1), 6000), 0, g1);
+  expect_success(run(0x07, g1, 7000), 1000, std::string(128, '0'));
+  expect_halt(run(0x07, g1 + word(1), 5999), PrecompileStatus::out_of_gas);
+  // A point off the curve is a failure that takes all the gas.
+  expect_halt(run(0x06, word(1) + word(3), 1000), PrecompileStatus::failure);
+  // Pairing: the empty product is one; a pair of infinities costs one pair and is one too.
+  const std::string one = word(1);
+  expect_success(run(0x08, Bytes{}, 45000), 0, one);
+  expect_success(run(0x08, Bytes(192, 0), 79000), 0, one);
+  expect_halt(run(0x08, Bytes(192, 0), 78999), PrecompileStatus::out_of_gas);
+  // A length that is not a whole number of pairs fails, after the gas for the whole pairs.
+  expect_halt(run(0x08, Bytes(191, 0), 1'000'000), PrecompileStatus::failure);
+  expect_halt(run(0x08, Bytes(193, 0), 78999), PrecompileStatus::out_of_gas);
+}
+
+// ---- 0x0a: KZG point evaluation is not implemented (no BLS12-381 here) ----
+
+TEST(Precompiles, KzgPointEvaluationFails) {
+  expect_halt(run(0x0a, Bytes(192, 0), 1'000'000), PrecompileStatus::failure);
+  expect_halt(run(0x0a, Bytes{}, 1'000'000), PrecompileStatus::failure);
 }
 
 }  // namespace
