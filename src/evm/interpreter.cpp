@@ -659,7 +659,7 @@ void interpret(Vm::Impl& vm, Frame& f) {
         if (!dest.fits_u64() || !f.code.is_jumpdest(dest.low64())) {
           HALT(Status::bad_jump_destination);
         }
-        if (vm.stopped()) HALT(Status::out_of_gas);
+        if (vm.stopped(true)) HALT(Status::out_of_gas);
         pc = dest.low64();
         --sp;
         continue;
@@ -670,7 +670,7 @@ void interpret(Vm::Impl& vm, Frame& f) {
           if (!dest.fits_u64() || !f.code.is_jumpdest(dest.low64())) {
             HALT(Status::bad_jump_destination);
           }
-          if (vm.stopped()) HALT(Status::out_of_gas);
+          if (vm.stopped(true)) HALT(Status::out_of_gas);
           pc = dest.low64();
           sp -= 2;
           continue;

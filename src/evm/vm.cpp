@@ -204,7 +204,7 @@ Outcome Vm::Impl::execute(const Message& message, const AnalyzedCode& code) {
 }
 
 Outcome Vm::Impl::call_message(const Message& message) {
-  if (stopped()) return {};
+  if (stopped(false)) return {};
   const Checkpoint cp = checkpoint();
   touch(message.recipient);
   Outcome out;
@@ -237,7 +237,7 @@ Outcome Vm::Impl::call_message(const Message& message) {
 }
 
 Outcome Vm::Impl::create_message(const Message& message) {
-  if (stopped()) return {};
+  if (stopped(false)) return {};
   const Checkpoint cp = checkpoint();
   Outcome out;
   const Address& address = message.recipient;
@@ -275,8 +275,8 @@ Vm::Vm(Host& host, const BlockContext& block, const TxContext& tx)
 
 Vm::~Vm() = default;
 
-void Vm::set_stop_flag(const std::atomic<bool>* stop) noexcept {
-  m_impl->stop = stop;
+void Vm::set_stop_check(std::function<bool()> should_stop) {
+  m_impl->should_stop = std::move(should_stop);
 }
 
 void Vm::warm_account(const Address& address) {

@@ -118,13 +118,17 @@ struct Vm::Impl {
   // touch of 0x03 survives (see vm.cpp).
   void revert(const Checkpoint& cp, bool nested);
 
-  // A failed state read (or a raised stop flag): the transaction is abandoned and run() returns
-  // this error.
+  // A failed state read (or a stop check that said stop): the transaction is abandoned and run()
+  // returns this error.
   std::optional<Error> fatal;
-  const std::atomic<bool>* stop = nullptr;
-  // Sets `fatal` when the stop flag is up; true then.
-  bool stopped() {
-    if (stop == nullptr || !stop->load(std::memory_order_relaxed)) return false;
+  std::function<bool()> should_stop;
+  std::uint32_t jumps = 0;
+  // Consults the stop check (at a jump only every 1024th time); sets `fatal` and returns true
+  // when it says stop.
+  bool stopped(bool at_jump) {
+    if (!should_stop) return false;
+    if (at_jump && (++jumps & 1023) != 0) return false;
+    if (!should_stop()) return false;
     if (!fatal) fatal = Error(make_error_code(Errc::interrupted));
     return true;
   }

@@ -1,7 +1,6 @@
 #include "rollup/execution/executor.hpp"
 
 #include <algorithm>
-#include <atomic>
 
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
@@ -126,7 +125,7 @@ struct Run {
   ByteView data;
   const types::AccessList* access_list = nullptr;
   std::span<const Hash> blob_hashes;
-  const std::atomic<bool>* stop = nullptr;
+  const std::function<bool()>* should_stop = nullptr;
 };
 
 // Whether the run must go through the EVM: a creation, a call into code or a precompile, or an
@@ -175,7 +174,7 @@ Result<Applied> execute(state::BlockState& state, const ChainConfig& config, con
     evm::BlockContext block{env.number,      env.timestamp, env.gas_limit,     env.fee_recipient,
                             env.prev_randao, env.base_fee,  env.blob_base_fee, config.chain_id};
     vm.emplace(*host, block, evm::TxContext{run.sender, run.price, run.blob_hashes});
-    vm->set_stop_flag(run.stop);
+    if (run.should_stop != nullptr && *run.should_stop) vm->set_stop_check(*run.should_stop);
     evm::TxMessage message;
     message.caller = run.sender;
     message.to = run.to;
@@ -302,7 +301,7 @@ Result<Applied> simulate_call(state::BlockState& state, const ChainConfig& confi
   run.value = call.value;
   run.data = call.data;
   run.access_list = &call.access_list;
-  run.stop = call.stop;
+  run.should_stop = &call.should_stop;
   const std::size_t snapshot = state.snapshot();
   auto applied = execute(state, config, env, run);
   if (!applied) state.revert_to(snapshot);

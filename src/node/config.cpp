@@ -204,6 +204,18 @@ std::vector<Key> make_keys() {
   add("rpc.gascap", "--rpc.gascap", "gas", "Most gas eth_call and eth_estimateGas may use.",
       setter(u64(21'000, 1'000'000'000), [](Config& c, std::uint64_t v) { c.rpc.gascap = v; }),
       [](const Config& c) { return std::to_string(c.rpc.gascap); });
+  add("rpc.evmtimeout", "--rpc.evmtimeout", "milliseconds",
+      "Most time one eth_call or eth_estimateGas may take.",
+      setter(u64(1, 3'600'000), [](Config& c, std::uint64_t v) { c.rpc.evmtimeout_ms = v; }),
+      [](const Config& c) { return std::to_string(c.rpc.evmtimeout_ms); });
+  add("rpc.logs_block_range", "--rpc.logs-block-range", "blocks",
+      "Most blocks one eth_getLogs query or filter poll may cover.",
+      setter(u64(1, 100'000'000), [](Config& c, std::uint64_t v) { c.rpc.logs_block_range = v; }),
+      [](const Config& c) { return std::to_string(c.rpc.logs_block_range); });
+  add("rpc.logs_limit", "--rpc.logs-limit", "integer",
+      "Most logs one eth_getLogs answer may hold; a query that matches more is refused.",
+      setter(u64(1, 100'000'000), [](Config& c, std::uint64_t v) { c.rpc.logs_limit = v; }),
+      [](const Config& c) { return std::to_string(c.rpc.logs_limit); });
   add("rpc.txfeecap", "--rpc.txfeecap", "ether",
       "Largest fee (gas limit x max fee) eth_sendRawTransaction accepts, in ether; 0: no cap.",
       setter(parse_ether, [](Config& c, uint256 v) { c.rpc.txfeecap = v; }),

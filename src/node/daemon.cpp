@@ -104,8 +104,21 @@ struct Daemon::Impl {
     head_finalized->set(static_cast<double>(h.finalized.number));
   }
 
+  // The block is committed: its body and receipts are read back for the logs subscriptions.
+  void publish_logs(const sequencer::Sealed& sealed) {
+    auto body = db->body(sealed.hash);
+    auto receipts = db->receipts(sealed.hash);
+    if (!body || !receipts || !*body || !*receipts) {
+      logger("rpc")->warn("logs of block {} not published: its body or receipts could not be read",
+                          sealed.header.number);
+      return;
+    }
+    subscriptions->publish_logs(sealed.header, sealed.hash, **body, **receipts);
+  }
+
   void on_sealed(const sequencer::Sealed& sealed) {
     subscriptions->publish_head(sealed.header, sealed.hash);
+    if (subscriptions->wants_logs() && sealed.header.gas_used > 0) publish_logs(sealed);
     blocks->inc();
     transactions->inc(sealed.transactions);
     build_seconds->observe(std::chrono::duration<double>(sealed.build_time).count());
@@ -241,6 +254,9 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   impl->rpc_backend.client_version = std::string("rollupd/v") + std::string(k_version);
   impl->rpc_backend.tx_fee_cap = config.rpc.txfeecap;
   impl->rpc_backend.gas_cap = config.rpc.gascap;
+  impl->rpc_backend.evm_timeout = std::chrono::milliseconds(config.rpc.evmtimeout_ms);
+  impl->rpc_backend.logs_block_range = config.rpc.logs_block_range;
+  impl->rpc_backend.logs_limit = config.rpc.logs_limit;
   impl->rpc_backend.min_tip = pool_config.min_tip;
   impl->subscriptions = std::make_unique<rpc::Subscriptions>(*impl->rpc);
   impl->rpc_backend.on_pending = [self](const txpool::PoolTx& tx) {
@@ -269,8 +285,8 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   seq_config.empty_blocks = config.sequencer.empty_blocks;
   seq_config.fee_recipient = config.sequencer.fee_recipient;
   seq_config.gas_limit = config.sequencer.gas_limit;
-  impl->sequencer = std::make_unique<sequencer::Sequencer>(*impl->db, *impl->pool, impl->chain,
-                                                           seq_config);
+  impl->sequencer =
+      std::make_unique<sequencer::Sequencer>(*impl->db, *impl->pool, impl->chain, seq_config);
   impl->loop = std::make_unique<sequencer::Loop>(
       *impl->sequencer, [self](const sequencer::Sealed& s) { self->on_sealed(s); },
       [self](const Error& e) {

@@ -1,5 +1,7 @@
 #include "rollup/rpc/codec.hpp"
 
+#include "rollup/evm/evm.hpp"
+
 #include "rollup/base/hex.hpp"
 #include "rollup/crypto/keccak.hpp"
 #include "rollup/execution/executor.hpp"
@@ -181,19 +183,6 @@ uint256 price_paid(const types::Transaction& txn, const std::optional<uint256>& 
   return base_fee ? execution::effective_gas_price(txn, *base_fee) : txn.max_fee_per_gas;
 }
 
-// keccak256(rlp([sender, nonce]))[12:], the address a creation deploys to.
-Address created_address(const Address& from, std::uint64_t nonce) {
-  rlp::Encoder enc;
-  const std::size_t list = enc.begin_list();
-  enc.add_fixed(from);
-  enc.add_u64(nonce);
-  enc.end_list(list);
-  const Hash h = crypto::keccak256(enc.take());
-  Address out;
-  std::copy(h.bytes.begin() + 12, h.bytes.end(), out.bytes.begin());
-  return out;
-}
-
 }  // namespace
 
 Json transaction_json(const types::Transaction& txn, const Hash& hash, const Address& from,
@@ -268,23 +257,27 @@ Json block_json(const types::Header& h, const Hash& hash, std::uint64_t size, Js
   return out;
 }
 
+Json log_json(const types::Log& log, const TxPlace& place, const Hash& tx_hash,
+              std::uint64_t log_index) {
+  Json topics = Json::array();
+  for (const Hash& t : log.topics) topics.push_back(hex_data(t));
+  return Json{{"address", hex_data(log.address)},
+              {"topics", std::move(topics)},
+              {"data", hex_data(log.data)},
+              {"blockNumber", quantity(place.block_number)},
+              {"blockHash", hex_data(place.block_hash)},
+              {"transactionHash", hex_data(tx_hash)},
+              {"transactionIndex", quantity(place.index)},
+              {"logIndex", quantity(log_index)},
+              {"removed", false}};
+}
+
 Json receipt_json(const types::Receipt& receipt, const types::Transaction& txn, const Hash& tx_hash,
                   const Address& from, const TxPlace& place, std::uint64_t gas_used,
                   std::uint64_t first_log_index) {
   Json logs = Json::array();
   for (std::size_t i = 0; i < receipt.logs.size(); ++i) {
-    const types::Log& log = receipt.logs[i];
-    Json topics = Json::array();
-    for (const Hash& t : log.topics) topics.push_back(hex_data(t));
-    logs.push_back({{"address", hex_data(log.address)},
-                    {"topics", std::move(topics)},
-                    {"data", hex_data(log.data)},
-                    {"blockNumber", quantity(place.block_number)},
-                    {"blockHash", hex_data(place.block_hash)},
-                    {"transactionHash", hex_data(tx_hash)},
-                    {"transactionIndex", quantity(place.index)},
-                    {"logIndex", quantity(first_log_index + i)},
-                    {"removed", false}});
+    logs.push_back(log_json(receipt.logs[i], place, tx_hash, first_log_index + i));
   }
   return Json{
       {"type", type_quantity(txn.type)},
@@ -299,7 +292,7 @@ Json receipt_json(const types::Receipt& receipt, const types::Transaction& txn, 
       {"from", hex_data(from)},
       {"to", txn.to ? Json(hex_data(*txn.to)) : Json(nullptr)},
       {"contractAddress",
-       txn.is_create() ? Json(hex_data(created_address(from, txn.nonce))) : Json(nullptr)},
+       txn.is_create() ? Json(hex_data(evm::create_address(from, txn.nonce))) : Json(nullptr)},
       {"gasUsed", quantity(gas_used)},
       {"effectiveGasPrice", quantity(price_paid(txn, place.base_fee))},
   };

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "methods.hpp"
 #include "rollup/crypto/keccak.hpp"
 #include "rollup/execution/errors.hpp"
 #include "rollup/rlp/rlp.hpp"
@@ -11,297 +12,11 @@
 
 namespace rollup::rpc {
 
+using detail::Methods;
+using detail::node;
+using detail::Resolved;
+
 namespace {
-
-// The macros below keep each handler a flat list of steps: a failed step returns its error as the
-// method's answer.
-#define RPC_TRY(lhs, expr) RPC_TRY_IMPL(ROLLUP_CONCAT(rpc_try_, __LINE__), lhs, expr)
-#define RPC_TRY_IMPL(tmp, lhs, expr)                        \
-  auto tmp = (expr);                                        \
-  if (!tmp) return std::unexpected(std::move(tmp).error()); \
-  lhs = std::move(*tmp)
-#define RPC_TRY_VOID(expr)                                                      \
-  do {                                                                          \
-    auto rpc_try_void = (expr);                                                 \
-    if (!rpc_try_void) return std::unexpected(std::move(rpc_try_void).error()); \
-  } while (false)
-
-// A node error (storage, pool) as the method's answer.
-template <typename T>
-RpcResult<T> node(Result<T> r) {
-  if (!r) return std::unexpected(to_rpc_error(r.error()));
-  return std::move(*r);
-}
-
-struct Resolved {
-  Hash hash;
-  std::uint64_t number = 0;
-};
-
-class Methods {
- public:
-  explicit Methods(const Backend& b) : m_b(b) {}
-
-  // The block a request names; nullopt when the node has no such block.
-  RpcResult<std::optional<Resolved>> resolve(const BlockId& id) const {
-    const storage::Heads heads = m_b.db->heads();
-    switch (id.kind) {
-      // No block is being built where a reader could see it: "pending" reads the head.
-      case BlockId::Kind::latest:
-      case BlockId::Kind::pending: return Resolved{heads.unsafe.hash, heads.unsafe.number};
-      case BlockId::Kind::safe: return Resolved{heads.safe.hash, heads.safe.number};
-      case BlockId::Kind::finalized: return Resolved{heads.finalized.hash, heads.finalized.number};
-      case BlockId::Kind::earliest: return by_number(0);
-      case BlockId::Kind::number: return by_number(id.number);
-      case BlockId::Kind::hash: {
-        RPC_TRY(const std::optional<std::uint64_t> number, node(m_b.db->block_number(id.hash)));
-        if (!number || !published(*number)) return std::nullopt;
-        if (id.require_canonical) {
-          RPC_TRY(const std::optional<Hash> canonical, node(m_b.db->canonical_hash(*number)));
-          if (canonical != id.hash) {
-            return rpc_fail(code::server,
-                            "hash " + hex_data(id.hash) + " is not currently canonical");
-          }
-        }
-        return Resolved{id.hash, *number};
-      }
-    }
-    return std::nullopt;
-  }
-
-  // A block is readable in the database a moment before the database publishes it as the head.
-  // Readers see only published blocks, so that whatever a client learns (a receipt, a block) is
-  // never ahead of the head its next request reads state at: a wallet that saw its receipt must
-  // then get the nonce after it.
-  bool published(std::uint64_t number) const { return number <= m_b.db->heads().unsafe.number; }
-
-  // Where a transaction was included, if that block is published.
-  RpcResult<std::optional<storage::TxLocation>> location(const Hash& tx) const {
-    RPC_TRY(const std::optional<storage::TxLocation> loc, node(m_b.db->tx_location(tx)));
-    if (!loc || !published(loc->block_num)) return std::nullopt;
-    return loc;
-  }
-
-  RpcResult<std::optional<Resolved>> by_number(std::uint64_t number) const {
-    if (!published(number)) return std::nullopt;
-    RPC_TRY(const std::optional<Hash> hash, node(m_b.db->canonical_hash(number)));
-    if (!hash) return std::nullopt;
-    return Resolved{*hash, number};
-  }
-
-  // The state after the named block (default "latest"), or geth's "header not found".
-  RpcResult<std::unique_ptr<state::StateView>> state(const Params& p, std::size_t i) const {
-    RPC_TRY(const std::optional<BlockId> id, p.optional(i, decode_block_id));
-    RPC_TRY(const std::optional<Resolved> block, resolve(id.value_or(BlockId{})));
-    if (!block) return rpc_fail(code::server, "header not found");
-    auto view = m_b.db->state_at(block->number);
-    if (!view) {
-      return rpc_fail(code::server, "historical state " + hex_data(block->hash) +
-                                        " is not available: " + view.error().message());
-    }
-    return std::move(*view);
-  }
-
-  RpcResult<types::Header> header(const Resolved& block) const {
-    RPC_TRY(const std::optional<types::Header> h, node(m_b.db->header(block.hash)));
-    if (!h)
-      return rpc_fail(code::internal, "internal error: block " + hex_data(block.hash) +
-                                          " is indexed but its header is missing");
-    return *h;
-  }
-
-  RpcResult<std::vector<types::Transaction>> body(const Resolved& block) const {
-    RPC_TRY(std::optional<std::vector<types::Transaction>> txs, node(m_b.db->body(block.hash)));
-    if (!txs)
-      return rpc_fail(code::internal, "internal error: block " + hex_data(block.hash) +
-                                          " is indexed but its body is missing");
-    return std::move(*txs);
-  }
-
-  RpcResult<std::vector<Address>> senders(const std::vector<types::Transaction>& txs) const {
-    std::vector<Address> out;
-    out.reserve(txs.size());
-    for (auto& sender : types::recover_senders(txs)) {
-      // A sealed block holds only transactions whose senders were recovered when they came in.
-      if (!sender) return std::unexpected(to_rpc_error(sender.error()));
-      out.push_back(*sender);
-    }
-    return out;
-  }
-
-  // The block object, or null when there is no such block.
-  RpcResult<Json> block(const std::optional<Resolved>& block, bool full) const {
-    if (!block) return Json(nullptr);
-    RPC_TRY(const types::Header h, header(*block));
-    RPC_TRY(const std::vector<types::Transaction> txs, body(*block));
-    Json list = Json::array();
-    std::vector<Address> from;
-    if (full) {
-      RPC_TRY(from, senders(txs));
-    }
-    // The size geth reports: the RLP of [header, transactions, uncles, withdrawals].
-    rlp::Encoder enc;
-    const std::size_t outer = enc.begin_list();
-    enc.add_raw(types::encode_header(h));
-    const std::size_t tx_list = enc.begin_list();
-    for (std::size_t i = 0; i < txs.size(); ++i) {
-      const Bytes envelope = types::encode_transaction(txs[i]);
-      // In a block body a typed transaction is an RLP string of its envelope; legacy is the list.
-      if (txs[i].type == types::TxType::legacy) {
-        enc.add_raw(envelope);
-      } else {
-        enc.add_string(envelope);
-      }
-      const Hash hash = crypto::keccak256(envelope);
-      if (full) {
-        list.push_back(transaction_json(
-            txs[i], hash, from[i], TxPlace{block->hash, block->number, i, h.base_fee_per_gas}));
-      } else {
-        list.push_back(hex_data(hash));
-      }
-    }
-    enc.end_list(tx_list);
-    enc.end_list(enc.begin_list());  // uncles
-    if (h.withdrawals_root) enc.end_list(enc.begin_list());
-    enc.end_list(outer);
-    return block_json(h, block->hash, enc.take().size(), std::move(list));
-  }
-
-  // Receipts of a whole block as RPC objects.
-  RpcResult<Json> block_receipts(const Resolved& block) const {
-    RPC_TRY(const types::Header h, header(block));
-    RPC_TRY(const std::vector<types::Transaction> txs, body(block));
-    RPC_TRY(const std::optional<std::vector<types::Receipt>> receipts,
-            node(m_b.db->receipts(block.hash)));
-    if (!receipts || receipts->size() != txs.size()) {
-      return rpc_fail(code::internal, "internal error: receipts of block " + hex_data(block.hash) +
-                                          " do not match its body");
-    }
-    RPC_TRY(const std::vector<Address> from, senders(txs));
-    Json out = Json::array();
-    std::uint64_t previous_gas = 0;
-    std::uint64_t logs = 0;
-    for (std::size_t i = 0; i < txs.size(); ++i) {
-      const types::Receipt& r = (*receipts)[i];
-      out.push_back(receipt_json(r, txs[i], types::transaction_hash(txs[i]), from[i],
-                                 TxPlace{block.hash, block.number, i, h.base_fee_per_gas},
-                                 r.cumulative_gas_used - previous_gas, logs));
-      previous_gas = r.cumulative_gas_used;
-      logs += r.logs.size();
-    }
-    return out;
-  }
-
-  // Effective tips paid in a block, each with the gas it used, cheapest first.
-  struct Tip {
-    uint256 tip;
-    std::uint64_t gas = 0;
-  };
-  RpcResult<std::vector<Tip>> tips(const Resolved& block, const types::Header& h) const {
-    RPC_TRY(const std::vector<types::Transaction> txs, body(block));
-    RPC_TRY(const std::optional<std::vector<types::Receipt>> receipts,
-            node(m_b.db->receipts(block.hash)));
-    std::vector<Tip> out;
-    if (!receipts || receipts->size() != txs.size()) return out;
-    const uint256 base = h.base_fee_per_gas.value_or(uint256{});
-    std::uint64_t previous = 0;
-    for (std::size_t i = 0; i < txs.size(); ++i) {
-      const std::uint64_t cumulative = (*receipts)[i].cumulative_gas_used;
-      out.push_back({execution::effective_gas_price(txs[i], base) - base, cumulative - previous});
-      previous = cumulative;
-    }
-    std::ranges::sort(out, [](const Tip& a, const Tip& b) { return a.tip < b.tip; });
-    return out;
-  }
-
-  // geth's gas price oracle, simplified to what an L2 needs: the 60th percentile of the three
-  // lowest tips of each of the last 20 blocks, or the pool's minimum when they were all empty.
-  RpcResult<uint256> suggested_tip() const {
-    const std::uint64_t head = m_b.db->heads().unsafe.number;
-    // Wallets ask before every transaction; the answer only changes with the head, and computing
-    // it reads twenty blocks' bodies and receipts.
-    {
-      std::lock_guard lock(m_tip_mutex);
-      if (m_tip_head == head && m_tip) return *m_tip;
-    }
-    std::vector<uint256> samples;
-    for (std::uint64_t n = head + 1; n-- > 0 && head - n < 20;) {
-      RPC_TRY(const std::optional<Resolved> block, by_number(n));
-      if (!block) break;
-      RPC_TRY(const types::Header h, header(*block));
-      RPC_TRY(const std::vector<Tip> t, tips(*block, h));
-      for (std::size_t i = 0; i < t.size() && i < 3; ++i) samples.push_back(t[i].tip);
-    }
-    uint256 tip = m_b.min_tip;
-    if (!samples.empty()) {
-      std::ranges::sort(samples);
-      tip = std::max(m_b.min_tip, samples[(samples.size() - 1) * 60 / 100]);
-    }
-    std::lock_guard lock(m_tip_mutex);
-    m_tip_head = head;
-    m_tip = tip;
-    return tip;
-  }
-
-  RpcResult<uint256> next_base_fee() const {
-    const storage::Heads heads = m_b.db->heads();
-    RPC_TRY(const types::Header h, header(Resolved{heads.unsafe.hash, heads.unsafe.number}));
-    return execution::next_base_fee(h, m_b.chain);
-  }
-
-  const Backend& m_b;
-  mutable std::mutex m_tip_mutex;
-  mutable std::uint64_t m_tip_head = 0;
-  mutable std::optional<uint256> m_tip;  // suggested_tip() at m_tip_head
-};
-
-// The fields of an eth_call / eth_estimateGas call object that a plain transfer uses.
-struct CallArgs {
-  std::optional<Address> from;
-  std::optional<Address> to;
-  std::optional<std::uint64_t> gas;
-  std::optional<uint256> gas_price;  // gasPrice or maxFeePerGas
-  uint256 value;
-  Bytes data;
-};
-
-Result<CallArgs> decode_call(const Json& v) {
-  if (!v.is_object()) return fail(Errc::invalid_argument, "a call must be an object");
-  CallArgs a;
-  const auto field = [&](const char* name) -> const Json* {
-    const auto it = v.find(name);
-    return it == v.end() || it->is_null() ? nullptr : &*it;
-  };
-  if (const Json* f = field("from")) {
-    ROLLUP_TRY(a.from, decode_address(*f));
-  }
-  if (const Json* f = field("to")) {
-    ROLLUP_TRY(a.to, decode_address(*f));
-  }
-  if (const Json* f = field("gas")) {
-    ROLLUP_TRY(a.gas, decode_u64(*f));
-  }
-  if (const Json* f = field("gasPrice")) {
-    ROLLUP_TRY(a.gas_price, decode_quantity(*f));
-  }
-  if (const Json* f = field("maxFeePerGas")) {
-    ROLLUP_TRY(a.gas_price, decode_quantity(*f));
-  }
-  if (const Json* f = field("value")) {
-    ROLLUP_TRY(a.value, decode_quantity(*f));
-  }
-  const Json* input = field("input");
-  const Json* data = field("data");
-  if (input && data && *input != *data) {
-    return fail(Errc::invalid_argument,
-                "both \"data\" and \"input\" are set and not equal. Please use \"input\" to pass "
-                "transaction call data");
-  }
-  if (input || data) {
-    ROLLUP_TRY(a.data, decode_data(input ? *input : *data));
-  }
-  return a;
-}
 
 std::string ether_text(const uint256& wei) {
   // Two decimals, as geth prints the fee cap; a double is exact enough for a message.
@@ -517,7 +232,8 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
   });
 
   // ---- eth_: transactions
-  d.add("eth_sendRawTransaction", [&b](const Params& p) -> RpcResult<Json> {
+  const std::shared_ptr<detail::Filters> filters = detail::add_log_methods(d, m);
+  d.add("eth_sendRawTransaction", [&b, filters](const Params& p) -> RpcResult<Json> {
     RPC_TRY_VOID(p.at_most(1));
     RPC_TRY(const Bytes raw, p.required(0, decode_data));
     RPC_TRY(const types::Transaction txn, node(types::decode_transaction(raw)));
@@ -533,6 +249,7 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
     if (b.on_pending) {
       if (const txpool::TxPtr added = b.pool->get(hash)) b.on_pending(*added);
     }
+    detail::add_pending_to_filters(*filters, hash);
     return Json(hex_data(hash));
   });
   d.add("eth_getTransactionByHash", [m, &b](const Params& p) -> RpcResult<Json> {
@@ -588,7 +305,7 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
   d.add("eth_gasPrice", [m, none](const Params& p) -> RpcResult<Json> {
     RPC_TRY_VOID(none(p));
     RPC_TRY(const uint256 tip, m->suggested_tip());
-    RPC_TRY(const uint256 base, m->next_base_fee());
+    RPC_TRY(const uint256 base, m->base_fee_floor());
     return Json(quantity(base + tip));
   });
   d.add("eth_feeHistory", [m, &b](const Params& p) -> RpcResult<Json> {
@@ -672,57 +389,8 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
     return out;
   });
 
-  // ---- eth_call and eth_estimateGas for what needs no EVM: value transfers
-  const auto plain_transfer = [m, &b](const Params& p) -> RpcResult<CallArgs> {
-    RPC_TRY(const CallArgs call, p.required(0, decode_call));
-    RPC_TRY(const auto view, m->state(p, 1));
-    if (!call.to) {
-      return std::unexpected(to_rpc_error(Error(
-          make_error_code(execution::Errc::code_execution_unsupported), "contract creation")));
-    }
-    RPC_TRY(const std::optional<types::Account> target, node(view->account(*call.to)));
-    if (target && target->code_hash != types::k_empty_code_hash) {
-      return std::unexpected(
-          to_rpc_error(Error(make_error_code(execution::Errc::code_execution_unsupported),
-                             "call to " + hex_data(*call.to))));
-    }
-    if (call.from) {
-      RPC_TRY(const std::optional<types::Account> sender, node(view->account(*call.from)));
-      const uint256 balance = sender ? sender->balance : uint256{};
-      const uint256 fee =
-          call.gas_price && call.gas ? uint256(*call.gas) * *call.gas_price : uint256{};
-      if (balance < call.value + fee) {
-        return rpc_fail(code::server, "insufficient funds for gas * price + value: address " +
-                                          hex_data(*call.from) + " have " + to_string(balance) +
-                                          " want " + to_string(call.value + fee));
-      }
-    }
-    if (call.gas && *call.gas > b.gas_cap) {
-      return rpc_fail(code::server,
-                      "gas required exceeds allowance (" + std::to_string(b.gas_cap) + ")");
-    }
-    return call;
-  };
-  d.add("eth_call", [plain_transfer](const Params& p) -> RpcResult<Json> {
-    RPC_TRY_VOID(p.at_most(3));  // the third, state overrides, needs the EVM
-    RPC_TRY(const CallArgs call, plain_transfer(p));
-    static_cast<void>(call);
-    return Json("0x");  // an account without code returns nothing
-  });
-  d.add("eth_estimateGas", [plain_transfer, &b](const Params& p) -> RpcResult<Json> {
-    RPC_TRY_VOID(p.at_most(3));
-    RPC_TRY(const CallArgs call, plain_transfer(p));
-    types::Transaction t;
-    t.to = call.to;
-    t.data = call.data;
-    const std::uint64_t gas = types::intrinsic_gas(t);
-    const std::uint64_t allowance = std::min(call.gas.value_or(b.gas_cap), b.gas_cap);
-    if (gas > allowance) {
-      return rpc_fail(code::server,
-                      "gas required exceeds allowance (" + std::to_string(allowance) + ")");
-    }
-    return Json(quantity(gas));
-  });
+  // ---- eth_call, eth_estimateGas
+  detail::add_call_methods(d, b, m);
 
   // ---- eth_subscribe over HTTP: subscriptions need a connection that stays open (WebSocket,
   // rpc::Subscriptions), and geth answers so on HTTP.

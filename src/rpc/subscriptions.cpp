@@ -46,7 +46,7 @@ Result<void> Subscriptions::serve(net::HttpServer& server, const std::string& pa
     std::lock_guard lock(m_mutex);
     const auto it = m_sessions.find(socket.get());
     if (it == m_sessions.end()) return;
-    for (const auto& [id, kind] : it->second.subscriptions) count(kind, -1);
+    for (const auto& [id, sub] : it->second.subscriptions) count(sub.kind, -1);
     m_sessions.erase(it);
   };
   return server.websocket(path, std::move(handlers));
@@ -107,7 +107,7 @@ Json Subscriptions::subscription_call(const std::shared_ptr<net::WsSession>& soc
     auto& subs = session->second.subscriptions;
     const auto it = subs.find(params[0].get<std::string>());
     if (it == subs.end()) return Json{{"jsonrpc", "2.0"}, {"id", id}, {"result", false}};
-    count(it->second, -1);
+    count(it->second.kind, -1);
     subs.erase(it);
     return Json{{"jsonrpc", "2.0"}, {"id", id}, {"result", true}};
   }
@@ -115,19 +115,32 @@ Json Subscriptions::subscription_call(const std::shared_ptr<net::WsSession>& soc
     return fail_with(code::invalid_params, "invalid argument 0: want a subscription name");
   }
   const std::string name = params[0].get<std::string>();
-  Kind kind;
+  Subscription sub{Kind::new_heads, {}};
   if (name == "newHeads") {
-    kind = Kind::new_heads;
+    sub.kind = Kind::new_heads;
   } else if (name == "newPendingTransactions") {
     const bool full = params.size() > 1 && params[1].is_boolean() && params[1].get<bool>();
-    kind = full ? Kind::new_pending_full : Kind::new_pending_hashes;
+    sub.kind = full ? Kind::new_pending_full : Kind::new_pending_hashes;
+  } else if (name == "logs") {
+    sub.kind = Kind::logs;
+    if (params.size() > 1 && !params[1].is_null()) {
+      auto filter = decode_log_filter(params[1]);
+      if (!filter) {
+        return fail_with(code::invalid_params, "invalid argument 1: " + filter.error().message());
+      }
+      // A subscription follows new blocks only: a range or a block hash has nothing to select.
+      if (filter->block_hash || filter->from || filter->to) {
+        return fail_with(code::invalid_params,
+                         "invalid argument 1: a logs subscription takes no block range or hash");
+      }
+      sub.filter = std::move(*filter);
+    }
   } else {
-    // geth's answer for a name it does not serve ("logs" until the EVM issue).
     return fail_with(code::method_not_found, "no \"" + name + "\" subscription in eth namespace");
   }
   const std::string sub_id = new_id(++m_next_id);
-  session->second.subscriptions.emplace(sub_id, kind);
-  count(kind, +1);
+  count(sub.kind, +1);
+  session->second.subscriptions.emplace(sub_id, std::move(sub));
   return Json{{"jsonrpc", "2.0"}, {"id", id}, {"result", sub_id}};
 }
 
@@ -137,8 +150,8 @@ void Subscriptions::notify(Kind kind, Make make) {
   const Json result = make();
   std::lock_guard lock(m_mutex);
   for (auto& [key, session] : m_sessions) {
-    for (const auto& [id, k] : session.subscriptions) {
-      if (k != kind) continue;
+    for (const auto& [id, sub] : session.subscriptions) {
+      if (sub.kind != kind) continue;
       const Json note = {{"jsonrpc", "2.0"},
                          {"method", "eth_subscription"},
                          {"params", {{"subscription", id}, {"result", result}}}};
@@ -155,6 +168,43 @@ void Subscriptions::publish_pending(const txpool::PoolTx& tx) {
   notify(Kind::new_pending_hashes, [&] { return Json(hex_data(tx.hash)); });
   notify(Kind::new_pending_full,
          [&] { return transaction_json(tx.txn, tx.hash, tx.sender, std::nullopt); });
+}
+
+void Subscriptions::publish_logs(const types::Header& header, const Hash& hash,
+                                 const std::vector<types::Transaction>& transactions,
+                                 const std::vector<types::Receipt>& receipts) {
+  if (!wants_logs() || receipts.size() != transactions.size()) return;
+  // Every log of the block as a notification body, built once; each subscription then picks the
+  // ones its filter matches, in block order.
+  struct Entry {
+    const types::Log* log;
+    Json json;
+  };
+  std::vector<Entry> entries;
+  std::uint64_t log_index = 0;
+  for (std::size_t i = 0; i < receipts.size(); ++i) {
+    if (receipts[i].logs.empty()) continue;
+    const Hash tx_hash = types::transaction_hash(transactions[i]);
+    for (const types::Log& log : receipts[i].logs) {
+      entries.push_back(
+          {&log, log_json(log, TxPlace{hash, header.number, i, header.base_fee_per_gas}, tx_hash,
+                          log_index++)});
+    }
+  }
+  if (entries.empty()) return;
+  std::lock_guard lock(m_mutex);
+  for (auto& [key, session] : m_sessions) {
+    for (const auto& [id, sub] : session.subscriptions) {
+      if (sub.kind != Kind::logs) continue;
+      for (const Entry& e : entries) {
+        if (!matches(sub.filter, *e.log)) continue;
+        const Json note = {{"jsonrpc", "2.0"},
+                           {"method", "eth_subscription"},
+                           {"params", {{"subscription", id}, {"result", e.json}}}};
+        session.socket->send(note.dump());
+      }
+    }
+  }
 }
 
 }  // namespace rollup::rpc

@@ -91,7 +91,9 @@ test("raw frames: a call, newHeads, newPendingTransactions and unsubscribe", asy
     ws.send(JSON.stringify({ jsonrpc: "2.0", id: 5, method: "eth_unsubscribe", params: [headSub] }));
     assert.equal((await next((m) => m.id === 5)).result, false);
     ws.send(JSON.stringify({ jsonrpc: "2.0", id: 6, method: "eth_subscribe", params: ["logs"] }));
-    assert.equal((await next((m) => m.id === 6)).error.code, -32601);
+    assert.match((await next((m) => m.id === 6)).result, /^0x[0-9a-f]{32}$/);
+    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 7, method: "eth_subscribe", params: ["nonsense"] }));
+    assert.equal((await next((m) => m.id === 7)).error.code, -32601);
     await tx.wait();
   } finally {
     ws.close();

@@ -13,8 +13,8 @@
 // beside it, so a failed frame undoes both together. A Result error from Vm::run means the node
 // failed (a state read did not complete), never that the transaction did.
 
-#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -29,7 +29,7 @@ namespace rollup::evm {
 
 enum class Errc {
   ok = 0,
-  interrupted,  // the caller's stop flag was raised (eth_call's time limit)
+  interrupted,  // the caller's stop check said stop (eth_call's time limit)
 };
 
 }  // namespace rollup::evm
@@ -114,10 +114,10 @@ class Vm {
   Vm(const Vm&) = delete;
   Vm& operator=(const Vm&) = delete;
 
-  // Once `stop` reads true, execution ends and run() fails with Errc::interrupted. It is read at
-  // every taken jump and every call, which bounds the time between raising it and the end.
-  // The flag must outlive the Vm; by default there is none.
-  void set_stop_flag(const std::atomic<bool>* stop) noexcept;
+  // Asked at every call and creation and at every 1024th taken jump; once it answers true,
+  // execution ends and run() fails with Errc::interrupted. The check is the caller's (eth_call
+  // reads a clock in it), so the EVM itself stays free of clocks. By default there is none.
+  void set_stop_check(std::function<bool()> should_stop);
 
   // EIP-2929: accounts and slots that start warm.
   void warm_account(const Address& address);

@@ -12,8 +12,8 @@
 // code skip the EVM, with the same result: nothing but the balances, the nonce and EIP-161's
 // removal of a touched empty account can change.
 
-#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -99,9 +99,9 @@ struct CallRequest {
   uint256 value;
   Bytes data;
   types::AccessList access_list;
-  // Raised by the caller to end a call that runs too long: the call then fails with
-  // evm::Errc::interrupted. May be null.
-  const std::atomic<bool>* stop = nullptr;
+  // Ends a call that runs too long: once it answers true the call fails with
+  // evm::Errc::interrupted (see evm::Vm::set_stop_check). May be empty.
+  std::function<bool()> should_stop;
 };
 
 // Runs `call` on `state`, which keeps its effects (callers run it on a throwaway overlay). Errors

@@ -57,6 +57,9 @@ struct Config {
 
   struct Rpc {
     std::uint64_t gascap = 50'000'000;                         // eth_call / eth_estimateGas
+    std::uint64_t evmtimeout_ms = 5000;                        // eth_call / eth_estimateGas
+    std::uint64_t logs_block_range = 100'000;                  // eth_getLogs, filters
+    std::uint64_t logs_limit = 10'000;                         // eth_getLogs, filters
     uint256 txfeecap = uint256(1'000'000'000'000'000'000ULL);  // wei; 0: no cap
     std::uint64_t batch_request_limit = 1000;
     std::uint64_t batch_response_max_size = 25'000'000;  // bytes

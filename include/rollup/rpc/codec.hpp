@@ -81,6 +81,10 @@ struct TxPlace {
 [[nodiscard]] Json block_json(const types::Header& header, const Hash& hash, std::uint64_t size,
                               Json transactions);
 
+// A log object: log_index is its index in the block.
+[[nodiscard]] Json log_json(const types::Log& log, const TxPlace& place, const Hash& tx_hash,
+                            std::uint64_t log_index);
+
 // A receipt object for transaction `txn` at `place`; `gas_used` is its own gas (the difference of
 // cumulative gas from the previous receipt), `first_log_index` the block-wide index of its first
 // log.

@@ -4,6 +4,7 @@
 // write, and a state view reads a fixed snapshot), so no method ever waits for block production and
 // block production never waits for a method.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -31,6 +32,11 @@ struct Backend {
   uint256 min_tip = uint256(1);
   // eth_call and eth_estimateGas never go above this much gas (geth's rpc.gascap).
   std::uint64_t gas_cap = 50'000'000;
+  // The most time one eth_call or eth_estimateGas may take (geth's rpc.evmtimeout).
+  std::chrono::milliseconds evm_timeout{5000};
+  // eth_getLogs and log filters: at most this many blocks per query and this many logs per answer.
+  std::uint64_t logs_block_range = 100'000;
+  std::size_t logs_limit = 10'000;
 };
 
 // Adds every method of the enabled namespaces to `dispatcher`. `backend` must outlive it.

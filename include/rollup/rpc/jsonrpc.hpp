@@ -67,6 +67,8 @@ class Params {
   [[nodiscard]] std::size_t size() const noexcept { return m_params.size(); }
   // Refuses more than n arguments: "too many arguments, want at most 2".
   [[nodiscard]] RpcResult<void> at_most(std::size_t n) const;
+  // Argument i as given (i < size()).
+  [[nodiscard]] const Json& raw(std::size_t i) const { return m_params[i]; }
 
   // Argument i decoded by `decode` (returning Result<T>); absent or null is an error.
   template <typename Decode>

@@ -1,8 +1,9 @@
 #pragma once
-// JSON-RPC over WebSocket, with geth's eth_subscribe: `newHeads` (every sealed block's header) and
-// `newPendingTransactions` (hashes of transactions entering the pool, or whole transactions with
-// the `true` argument). `logs` arrives with the EVM. A WebSocket message is otherwise answered by
-// the same Dispatcher as HTTP, so both transports answer alike.
+// JSON-RPC over WebSocket, with geth's eth_subscribe: `newHeads` (every sealed block's header),
+// `logs` (each log of a sealed block that matches the subscription's filter, one notification per
+// log) and `newPendingTransactions` (hashes of transactions entering the pool, or whole
+// transactions with the `true` argument). A WebSocket message is otherwise answered by the same
+// Dispatcher as HTTP, so both transports answer alike.
 //
 // Invariants:
 // - Subscriptions belong to their session: eth_unsubscribe only sees the caller's own, and they
@@ -23,6 +24,7 @@
 #include "rollup/net/http_server.hpp"
 #include "rollup/rpc/http.hpp"
 #include "rollup/rpc/jsonrpc.hpp"
+#include "rollup/rpc/logs.hpp"
 #include "rollup/txpool/pool.hpp"
 #include "rollup/types/header.hpp"
 
@@ -40,12 +42,23 @@ class Subscriptions {
 
   void publish_head(const types::Header& header, const Hash& hash);
   void publish_pending(const txpool::PoolTx& tx);
+  // Whether any `logs` subscription exists: the caller reads a block's body and receipts for
+  // publish_logs only then.
+  [[nodiscard]] bool wants_logs() const { return m_subscribed[k_logs].load() > 0; }
+  void publish_logs(const types::Header& header, const Hash& hash,
+                    const std::vector<types::Transaction>& transactions,
+                    const std::vector<types::Receipt>& receipts);
 
  private:
-  enum class Kind { new_heads, new_pending_hashes, new_pending_full };
+  enum class Kind { new_heads, new_pending_hashes, new_pending_full, logs };
+  static constexpr std::size_t k_logs = static_cast<std::size_t>(Kind::logs);
+  struct Subscription {
+    Kind kind;
+    LogFilter filter;  // logs only
+  };
   struct Session {
     std::shared_ptr<net::WsSession> socket;
-    std::map<std::string, Kind> subscriptions;  // id -> what it receives
+    std::map<std::string, Subscription> subscriptions;  // by id
   };
 
   void on_message(const std::shared_ptr<net::WsSession>& socket, const std::string& message);
@@ -61,7 +74,7 @@ class Subscriptions {
   std::mutex m_mutex;
   std::map<const net::WsSession*, Session> m_sessions;
   std::uint64_t m_next_id = 0;
-  std::array<std::atomic<int>, 3> m_subscribed{};  // subscriptions per Kind, read without the lock
+  std::array<std::atomic<int>, 4> m_subscribed{};  // subscriptions per Kind, read without the lock
 };
 
 }  // namespace rollup::rpc
