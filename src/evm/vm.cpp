@@ -259,8 +259,9 @@ Outcome Vm::Impl::create_message(const Message& message) {
       out.status = Status::code_size_exceeded;
     } else {
       out.gas_left -= static_cast<std::int64_t>(code.size()) * k_code_deposit_gas;
+      // The output stays: eth_call of a creation answers the code it would deploy, while the
+      // CREATE opcode gives its caller empty return data itself.
       if (failed(host.set_code(address, code))) return out;
-      out.output.clear();
       return out;
     }
     out.gas_left = 0;

@@ -78,12 +78,12 @@ Result<LogFilter> decode_log_filter(const Json& v) {
       }
       f.topics.push_back(std::move(alternatives));
     }
-    // Trailing wildcards constrain nothing.
-    while (!f.topics.empty() && f.topics.back().empty()) f.topics.pop_back();
   }
   return f;
 }
 
+// A position given as a wildcard still asks for a topic there: [null] matches only logs with at
+// least one topic (geth's rule).
 bool matches(const LogFilter& filter, const types::Log& log) {
   if (!filter.addresses.empty() &&
       std::ranges::find(filter.addresses, log.address) == filter.addresses.end()) {
@@ -355,12 +355,17 @@ std::shared_ptr<Filters> add_log_methods(Dispatcher& d, std::shared_ptr<const Me
       filters->advance(id, head + 1);
       return out;
     }
-    RPC_TRY(const std::uint64_t from, filter_bound(*m, f->criteria.from));
+    // Changes are the blocks after the last poll; a numbered range narrows them further (a tag
+    // such as latest names no fixed block and narrows nothing).
+    std::uint64_t from = f->next_block;
     std::uint64_t to = head;
+    if (f->criteria.from && f->criteria.from->kind == BlockId::Kind::number) {
+      from = std::max(from, f->criteria.from->number);
+    }
     if (f->criteria.to && f->criteria.to->kind == BlockId::Kind::number) {
       to = std::min(to, f->criteria.to->number);
     }
-    RPC_TRY(out, range_logs(*m, f->criteria, std::max(from, f->next_block), to));
+    RPC_TRY(out, range_logs(*m, f->criteria, from, to));
     filters->advance(id, head + 1);
     return out;
   });
