@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The same JSON-RPC load against anvil and against rollupd, one after the other on this machine,
-# with the same block time and the same funded accounts; prints both rates and the ratios.
+# with the same block time and the same funded accounts; prints both rates and the ratios. Then the
+# EVM case on each node while it runs: the same eth_call of each loop of Bench.sol (keccak, arithmetic
+# and memory, ERC-20 style transfers) at about 30M gas, on identical fresh contract state
+# (bench/evm_calls.mjs); prints gas per second of both and the ratio.
 #   scripts/bench-vs-anvil.sh [--transactions N] [--accounts M] [--connections K] [--block-time S]
 # anvil (npm @foundry-rs/anvil) runs with --block-time S --prune-history and a 1e9 gas limit; rollupd
 # with synced commits (its default) and pool limits that hold the whole load, since anvil's pool has
@@ -50,6 +53,10 @@ stop() {
   pid=
 }
 
+evm_calls() {  # evm_calls <port> <out>
+  node "$root/bench/evm_calls.mjs" --url "http://127.0.0.1:$1" | tee "$2"
+}
+
 load() {  # load <port> <out>
   "$loadgen" --url "http://127.0.0.1:$1" --accounts "$accounts" --transactions "$transactions" \
     --connections "$connections" | tee "$2"
@@ -61,6 +68,7 @@ echo "== anvil: --block-time $block_time --prune-history, $accounts accounts"
 pid=$!
 wait_rpc 18645 || { cat "$tmp/anvil.log"; exit 1; }
 load 18645 "$tmp/anvil.out"
+evm_calls 18645 "$tmp/anvil.evm"
 stop
 
 echo
@@ -73,6 +81,7 @@ echo "== rollupd: --block-time $((block_time * 1000)) ms, synced commits, $accou
 pid=$!
 wait_rpc 18646 || { cat "$tmp/rollupd.log"; exit 1; }
 load 18646 "$tmp/rollupd.out"
+evm_calls 18646 "$tmp/rollupd.evm"
 stop
 
 field() { sed -n "s/^RESULT.* $2=\([0-9]*\).*/\1/p" "$1"; }
@@ -85,3 +94,15 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.2fx", b / a; else print "n/a" }'; }
 echo "submit rate    rollupd / anvil: $(ratio "$(field "$tmp/anvil.out" submit_tps)" "$(field "$tmp/rollupd.out" submit_tps)")"
 echo "inclusion rate rollupd / anvil: $(ratio "$(field "$tmp/anvil.out" inclusion_tps)" "$(field "$tmp/rollupd.out" inclusion_tps)")"
+
+echo
+echo "== EVM: eth_call of Bench.sol's loops at about 30M gas, median of 5 calls"
+printf '%-14s %10s %10s %10s %12s %12s %8s\n' program gas "anvil ms" "rollupd ms" "anvil Mgas/s" "rollupd Mgas/s" ratio
+evm_field() { sed -n "s/^RESULT program=$2 .* $3=\([0-9.]*\).*/\1/p" "$1"; }
+for program in keccakLoop arithLoop transferLoop; do
+  gas=$(evm_field "$tmp/rollupd.evm" $program gas)
+  a=$(evm_field "$tmp/anvil.evm" $program ms)
+  r=$(evm_field "$tmp/rollupd.evm" $program ms)
+  awk -v p="$program" -v g="$gas" -v a="$a" -v r="$r" 'BEGIN {
+    printf "%-14s %10d %10.1f %10.1f %12.1f %12.1f %7.2fx\n", p, g, a, r, g / a / 1e3, g / r / 1e3, a / r }'
+done
