@@ -12,13 +12,21 @@ namespace {
 using u64 = std::uint64_t;
 __extension__ typedef unsigned __int128 u128;
 
-constexpr u64 lo64(u128 x) noexcept { return static_cast<u64>(x); }
-constexpr u64 hi64(u128 x) noexcept { return static_cast<u64>(x >> 64); }
+constexpr u64 lo64(u128 x) noexcept {
+  return static_cast<u64>(x);
+}
+constexpr u64 hi64(u128 x) noexcept {
+  return static_cast<u64>(x >> 64);
+}
 
 // Shifting right by (64 - s) is undefined for s == 0; splitting it into two shifts keeps the
 // normalisation code free of a branch for the already-normalised case.
-constexpr u64 carry_in_left(u64 lower, unsigned s) noexcept { return (lower >> 1) >> (63 - s); }
-constexpr u64 carry_in_right(u64 upper, unsigned s) noexcept { return (upper << 1) << (63 - s); }
+constexpr u64 carry_in_left(u64 lower, unsigned s) noexcept {
+  return (lower >> 1) >> (63 - s);
+}
+constexpr u64 carry_in_right(u64 upper, unsigned s) noexcept {
+  return (upper << 1) << (63 - s);
+}
 
 int significant_limbs(const u64* x, int n) noexcept {
   while (n > 0 && x[n - 1] == 0) --n;
@@ -40,7 +48,9 @@ void store_be64(std::uint8_t* p, u64 v) noexcept {
 // Division by an invariant normalised divisor (Möller & Granlund, "Improved division by invariant
 // integers", 2011): one 128-bit division up front buys a multiply-based quotient per limb, which is
 // several times cheaper than a hardware or libgcc 128-by-64 division in the inner loops.
-u64 reciprocal(u64 d) noexcept { return lo64(((static_cast<u128>(~d) << 64) | ~u64{0}) / d); }
+u64 reciprocal(u64 d) noexcept {
+  return lo64(((static_cast<u128>(~d) << 64) | ~u64{0}) / d);
+}
 
 struct LimbQR {
   u64 q;
@@ -198,7 +208,9 @@ uint256 negate_if(const uint256& x, bool negative) noexcept {
   return r;
 }
 
-bool is_negative(const uint256& x) noexcept { return (x.w[3] >> 63) != 0; }
+bool is_negative(const uint256& x) noexcept {
+  return (x.w[3] >> 63) != 0;
+}
 
 int hex_digit(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -249,60 +261,6 @@ unsigned uint256::bit_width() const noexcept {
   return 0;
 }
 
-std::strong_ordering operator<=>(const uint256& a, const uint256& b) noexcept {
-  // A full borrow chain instead of an early-exit limb loop: EVM operands are mostly small, so the
-  // loop would usually run to the last limb anyway, with a mispredictable branch per limb.
-  bool borrow = false;
-  u64 diff = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    u64 t;
-    const bool b1 = __builtin_sub_overflow(a.w[i], b.w[i], &t);
-    const bool b2 = __builtin_sub_overflow(t, static_cast<u64>(borrow), &t);
-    borrow = b1 || b2;
-    diff |= t;
-  }
-  if (borrow) return std::strong_ordering::less;
-  return diff != 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
-}
-
-uint256 operator+(const uint256& a, const uint256& b) noexcept {
-  uint256 r;
-  bool carry = false;
-  for (std::size_t i = 0; i < 4; ++i) {
-    u64 t;
-    const bool c1 = __builtin_add_overflow(a.w[i], b.w[i], &t);
-    const bool c2 = __builtin_add_overflow(t, static_cast<u64>(carry), &r.w[i]);
-    carry = c1 || c2;
-  }
-  return r;
-}
-
-uint256 operator-(const uint256& a, const uint256& b) noexcept {
-  uint256 r;
-  bool borrow = false;
-  for (std::size_t i = 0; i < 4; ++i) {
-    u64 t;
-    const bool b1 = __builtin_sub_overflow(a.w[i], b.w[i], &t);
-    const bool b2 = __builtin_sub_overflow(t, static_cast<u64>(borrow), &r.w[i]);
-    borrow = b1 || b2;
-  }
-  return r;
-}
-
-uint256 operator*(const uint256& a, const uint256& b) noexcept {
-  // Only the partial products that land in the low four limbs matter when wrapping: 10 of 16.
-  uint256 r;
-  for (std::size_t i = 0; i < 4; ++i) {
-    u64 carry = 0;
-    for (std::size_t j = 0; i + j < 4; ++j) {
-      const u128 t = static_cast<u128>(a.w[i]) * b.w[j] + r.w[i + j] + carry;
-      r.w[i + j] = lo64(t);
-      carry = hi64(t);
-    }
-  }
-  return r;
-}
-
 DivMod divmod(const uint256& a, const uint256& b) noexcept {
   DivMod out;
   const int n = significant_limbs(b.w.data(), 4);
@@ -326,25 +284,15 @@ DivMod divmod(const uint256& a, const uint256& b) noexcept {
   return out;
 }
 
-uint256 operator/(const uint256& a, const uint256& b) noexcept { return divmod(a, b).quot; }
-uint256 operator%(const uint256& a, const uint256& b) noexcept { return divmod(a, b).rem; }
-
-uint256 operator-(const uint256& a) noexcept { return negate_if(a, true); }
-
-uint256 operator~(const uint256& a) noexcept {
-  return uint256::from_words(~a.w[3], ~a.w[2], ~a.w[1], ~a.w[0]);
+uint256 operator/(const uint256& a, const uint256& b) noexcept {
+  return divmod(a, b).quot;
+}
+uint256 operator%(const uint256& a, const uint256& b) noexcept {
+  return divmod(a, b).rem;
 }
 
-uint256 operator&(const uint256& a, const uint256& b) noexcept {
-  return uint256::from_words(a.w[3] & b.w[3], a.w[2] & b.w[2], a.w[1] & b.w[1], a.w[0] & b.w[0]);
-}
-
-uint256 operator|(const uint256& a, const uint256& b) noexcept {
-  return uint256::from_words(a.w[3] | b.w[3], a.w[2] | b.w[2], a.w[1] | b.w[1], a.w[0] | b.w[0]);
-}
-
-uint256 operator^(const uint256& a, const uint256& b) noexcept {
-  return uint256::from_words(a.w[3] ^ b.w[3], a.w[2] ^ b.w[2], a.w[1] ^ b.w[1], a.w[0] ^ b.w[0]);
+uint256 operator-(const uint256& a) noexcept {
+  return negate_if(a, true);
 }
 
 // Shifts read from a zero-padded window so that every limb offset and bit offset, including 0,
@@ -485,7 +433,9 @@ bool slt(const uint256& a, const uint256& b) noexcept {
   return sa < sb;
 }
 
-bool sgt(const uint256& a, const uint256& b) noexcept { return slt(b, a); }
+bool sgt(const uint256& a, const uint256& b) noexcept {
+  return slt(b, a);
+}
 
 bool add_overflow(const uint256& a, const uint256& b, uint256& out) noexcept {
   bool carry = false;

@@ -9,8 +9,10 @@
 namespace rollup::evm {
 
 AnalyzedCode::AnalyzedCode(ByteView code)
-    : m_size(code.size()), m_padded(code.size() + 33, 0), m_jumpdests((code.size() + 63) / 64, 0) {
-  std::copy(code.begin(), code.end(), m_padded.begin());
+    : m_size(code.size()),
+      m_padded(k_front_pad + code.size() + 33, 0),
+      m_jumpdests((code.size() + 63) / 64, 0) {
+  std::copy(code.begin(), code.end(), m_padded.begin() + k_front_pad);
   for (std::size_t pc = 0; pc < m_size; ++pc) {
     const std::uint8_t op = code[pc];
     if (op == OP_JUMPDEST) {

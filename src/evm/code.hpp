@@ -17,10 +17,12 @@ class AnalyzedCode {
   explicit AnalyzedCode(ByteView code);
 
   // The code, followed by 33 zero bytes: a PUSH32 at the very end reads zeros, and running off
-  // the end reads STOP, exactly as the EVM defines both.
-  [[nodiscard]] const std::uint8_t* data() const noexcept { return m_padded.data(); }
+  // the end reads STOP, exactly as the EVM defines both. 32 zero bytes also precede it, so a PUSH
+  // can load the 32-byte word that ends at its last immediate byte and mask it (k_front_pad).
+  [[nodiscard]] const std::uint8_t* data() const noexcept { return m_padded.data() + k_front_pad; }
   [[nodiscard]] std::size_t size() const noexcept { return m_size; }
-  [[nodiscard]] ByteView bytes() const noexcept { return {m_padded.data(), m_size}; }
+  [[nodiscard]] ByteView bytes() const noexcept { return {data(), m_size}; }
+  static constexpr std::size_t k_front_pad = 32;
   // Whether `pc` holds a JUMPDEST opcode (not a 0x5b inside PUSH data).
   [[nodiscard]] bool is_jumpdest(std::uint64_t pc) const noexcept {
     return pc < m_size && ((m_jumpdests[pc / 64] >> (pc % 64)) & 1) != 0;

@@ -61,10 +61,8 @@ uint256 from_address(const Address& a) {
   return uint256::from_be(a.view());
 }
 
-// Grows memory to cover [offset, offset + size) and charges the expansion. False: out of gas.
-// A zero size touches nothing, whatever the offset.
-bool expand(Frame& f, const uint256& offset, const uint256& size) {
-  if (size.is_zero()) return true;
+// The slow part of expand(): new words to pay for and zero.
+[[gnu::noinline]] bool grow(Frame& f, const uint256& offset, const uint256& size) {
   if (!offset.fits_u64() || !size.fits_u64() || offset.low64() > k_max_memory ||
       size.low64() > k_max_memory) {
     return false;
@@ -77,6 +75,17 @@ bool expand(Frame& f, const uint256& offset, const uint256& size) {
   if (f.gas < 0) return false;
   f.memory.resize(static_cast<std::size_t>(new_words) * 32);
   return true;
+}
+
+// Grows memory to cover [offset, offset + size) and charges the expansion. False: out of gas.
+// A zero size touches nothing, whatever the offset. Most accesses fall inside memory already.
+inline bool expand(Frame& f, const uint256& offset, const uint256& size) {
+  if (size.is_zero()) return true;
+  if (offset.fits_u64() && size.fits_u64() && offset.low64() <= k_max_memory &&
+      size.low64() <= k_max_memory && offset.low64() + size.low64() <= f.memory.size()) {
+    return true;
+  }
+  return grow(f, offset, size);
 }
 
 // Copies `size` bytes of `src` from `offset` into memory at `dest`, zero-filling past src's end.
@@ -110,6 +119,18 @@ constexpr Tables make_tables() {
 }
 
 constexpr Tables k_tables = make_tables();
+
+// k_push_masks[n]: the low n bytes set.
+constexpr std::array<uint256, 33> make_push_masks() {
+  std::array<uint256, 33> masks{};
+  for (unsigned n = 1; n <= 32; ++n) {
+    for (unsigned byte = 0; byte < n; ++byte) {
+      masks[n].w[byte / 8] |= std::uint64_t{0xff} << (8 * (byte % 8));
+    }
+  }
+  return masks;
+}
+constexpr std::array<uint256, 33> k_push_masks = make_push_masks();
 
 // CALL, CALLCODE, DELEGATECALL, STATICCALL. `sp` points one past the operands, which it consumes;
 // it leaves the success flag. Returns false on an exceptional halt (status set in the frame).
@@ -497,7 +518,7 @@ void interpret(Vm::Impl& vm, Frame& f) {
           const std::size_t n = std::min<std::size_t>(32, m.input.size() - offset.low64());
           std::memcpy(word, m.input.data() + offset.low64(), n);
         }
-        sp[-1] = uint256::from_be(word);
+        sp[-1] = uint256::from_be32(word);
         break;
       }
       case OP_CALLDATASIZE: *sp++ = m.input.size(); break;
@@ -597,12 +618,12 @@ void interpret(Vm::Impl& vm, Frame& f) {
       case OP_POP: --sp; break;
       case OP_MLOAD: {
         EXPAND(sp[-1], uint256(32));
-        sp[-1] = uint256::from_be(ByteView{f.memory.data() + sp[-1].low64(), 32});
+        sp[-1] = uint256::from_be32(f.memory.data() + sp[-1].low64());
         break;
       }
       case OP_MSTORE: {
         EXPAND(sp[-1], uint256(32));
-        sp[-2].to_be(std::span<std::uint8_t, 32>(f.memory.data() + sp[-1].low64(), 32));
+        sp[-2].to_be32(f.memory.data() + sp[-1].low64());
         sp -= 2;
         break;
       }
@@ -748,8 +769,10 @@ void interpret(Vm::Impl& vm, Frame& f) {
       case OP_PUSH1 + 31:
         // clang-format on
         {
+          // The 32-byte word ending at the last immediate byte, with the bytes before the
+          // immediate masked off (the code is zero-padded on both sides, see AnalyzedCode).
           const unsigned n = op - OP_PUSH1 + 1;
-          *sp++ = uint256::from_be(ByteView{code + pc + 1, n});
+          *sp++ = uint256::from_be32(code + pc + 1 + n - 32) & k_push_masks[n];
           pc += n + 1;
           continue;
         }
