@@ -17,8 +17,9 @@
 
 // Layout: Fp (Montgomery form on six 64-bit limbs), the tower Fp2 = Fp[i]/(i^2 + 1),
 // Fp6 = Fp2[v]/(v^3 - xi) with xi = 1 + i, Fp12 = Fp6[w]/(w^2 - v); Jacobian points for the group
-// operations on both curves; and the optimal ate pairing (Miller loop over |x| with homogeneous
-// projective G2 points, then one final exponentiation for all terms).
+// operations on both curves, with the cube-root-of-unity endomorphism of G1 for its subgroup check
+// and (GLV) its scalar multiplication; and the optimal ate pairing (Miller loop over |x| with
+// homogeneous projective G2 points, then one final exponentiation for all terms).
 //
 // The curve parameter is x = -0xd201000000010000: p = (x - 1)^2 (x^4 - x^2 + 1) / 3 + x and
 // r = x^4 - x^2 + 1, which a static_assert below checks. Every other constant (Montgomery
