@@ -512,11 +512,69 @@ TEST(Precompiles, Bn254PricesAndShapes) {
   expect_halt(run(0x08, Bytes(193, 0), 78999), PrecompileStatus::out_of_gas);
 }
 
-// ---- 0x0a: KZG point evaluation is not implemented (no BLS12-381 here) ----
+// ---- 0x0a: KZG point evaluation (EIP-4844) ----
 
-TEST(Precompiles, KzgPointEvaluationFails) {
-  expect_halt(run(0x0a, Bytes(192, 0), 1'000'000), PrecompileStatus::failure);
+// Calls from execution-spec-tests' point_evaluation_precompile_external_vectors (GeneralStateTests
+// Pyspecs/cancun/eip4844_blobs), which wrap the consensus-spec-tests verify_kzg_proof vectors:
+// versioned_hash || z || y || commitment || proof.
+const std::string k_kzg_vh = "01e798154708fe7789429634053cbf9f99b619f9f084048927333fce637f549b";
+const std::string k_kzg_z = "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000000";
+const std::string k_kzg_y = "1522a4a7f34e1ea350ae07c29c96c7e79655aa926122e95fe69fcbd932ca49e9";
+const std::string k_kzg_commitment =
+    "8f59a8d2a1a625a17f3fea0fe5eb8c896db3764f3185481bc22f91b4aaffcca25f26936857bc3a7c2539ea8ec3a952"
+    "b7";
+const std::string k_kzg_proof =  // correct_proof_31ebd010e6098750
+    "a62ad71d14c5719385c0686f1871430475bf3a00f0aa3f7b8dd99a9abc2160744faf0070725e00b60ad9a026a15b1a"
+    "8c";
+const std::string k_kzg_wrong_proof =  // incorrect_proof_31ebd010e6098750
+    "b9b65c2ebc89e669cf19e82fb178f0d1e9c958edbebe9ead62e97e95e2dcdc4972729fb9661f0cae3532b71b2664a8"
+    "c1";
+// The point at infinity as commitment and proof: the zero polynomial, 0 at every z.
+const std::string k_kzg_infinity = "c0" + std::string(94, '0');
+const std::string k_kzg_infinity_vh =
+    "010657f37554c781402a22917dee2f75def7ab966d7b770905398eba3c444014";
+// FIELD_ELEMENTS_PER_BLOB and BLS_MODULUS, the output of every successful call.
+const std::string k_kzg_output =
+    word(4096) + "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001";
+
+TEST(Precompiles, KzgPointEvaluation) {
+  const std::string good = k_kzg_vh + k_kzg_z + k_kzg_y + k_kzg_commitment + k_kzg_proof;
+  expect_success(run(0x0a, good, 50000), 0, k_kzg_output);
+  expect_success(run(0x0a, good, 1'000'000), 950000, k_kzg_output);
+  expect_halt(run(0x0a, good, 49999), PrecompileStatus::out_of_gas);
+  const std::string zero_poly =
+      k_kzg_infinity_vh + word(2) + word(0) + k_kzg_infinity + k_kzg_infinity;
+  expect_success(run(0x0a, zero_poly, 50000), 0, k_kzg_output);
+}
+
+TEST(Precompiles, KzgPointEvaluationFailures) {
+  const std::string tail = k_kzg_commitment + k_kzg_proof;
+  // A proof that does not hold, and a claimed value off by one.
+  expect_halt(
+      run(0x0a, k_kzg_vh + k_kzg_z + k_kzg_y + k_kzg_commitment + k_kzg_wrong_proof, 1'000'000),
+      PrecompileStatus::failure);
+  expect_halt(run(0x0a, k_kzg_vh + k_kzg_z + word(1) + tail, 1'000'000), PrecompileStatus::failure);
+  // The versioned hash must be the commitment's, version byte included.
+  std::string vh = k_kzg_vh;
+  vh[1] = '2';
+  expect_halt(run(0x0a, vh + k_kzg_z + k_kzg_y + tail, 1'000'000), PrecompileStatus::failure);
+  expect_halt(run(0x0a, word(0) + k_kzg_z + k_kzg_y + tail, 1'000'000), PrecompileStatus::failure);
+  // z or y not below the BLS modulus.
+  const std::string r = "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001";
+  expect_halt(run(0x0a, k_kzg_vh + r + k_kzg_y + tail, 1'000'000), PrecompileStatus::failure);
+  expect_halt(run(0x0a, k_kzg_vh + k_kzg_z + r + tail, 1'000'000), PrecompileStatus::failure);
+  // A proof that is not a valid point, even with a versioned hash that matches.
+  expect_halt(
+      run(0x0a, k_kzg_vh + k_kzg_z + k_kzg_y + k_kzg_commitment + std::string(96, '0'), 1'000'000),
+      PrecompileStatus::failure);
+  // Exactly 192 bytes: one short, one over, none.
+  const Bytes good = from_hex(k_kzg_vh + k_kzg_z + k_kzg_y + tail);
+  expect_halt(run(0x0a, ByteView(good).first(191), 1'000'000), PrecompileStatus::failure);
+  Bytes longer = good;
+  longer.push_back(0);
+  expect_halt(run(0x0a, longer, 1'000'000), PrecompileStatus::failure);
   expect_halt(run(0x0a, Bytes{}, 1'000'000), PrecompileStatus::failure);
+  expect_halt(run(0x0a, Bytes(192, 0), 1'000'000), PrecompileStatus::failure);
 }
 
 }  // namespace
