@@ -23,7 +23,7 @@ std::string_view describe(Errc e) noexcept {
     case Errc::key_file_unreadable: return "cannot read key file";
     case Errc::key_file_permissions: return "key file is accessible by other users";
     case Errc::key_file_malformed: return "malformed key file";
-    case Errc::invalid_curve_point: return "invalid bn254 curve point";
+    case Errc::invalid_curve_point: return "invalid elliptic curve point";
   }
   return "unknown crypto error";
 }

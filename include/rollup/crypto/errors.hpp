@@ -24,8 +24,9 @@ enum class Errc {
   key_file_unreadable,        // cannot open or read the raw key file
   key_file_permissions,       // the raw key file is open to group or others
   key_file_malformed,         // not 64 hex digits with an optional 0x and trailing newline
-  invalid_curve_point,        // bn254 input: coordinate >= p, off its curve, G2 outside the
-                              // order-r subgroup, or a pairing input not a multiple of 192 bytes
+  invalid_curve_point,        // bn254 or BLS12-381 input: a coordinate >= p, a point off its
+                              // curve or outside the order-r subgroup, a malformed encoding, or a
+                              // pairing input not a multiple of 192 bytes
 };
 
 }  // namespace rollup::crypto

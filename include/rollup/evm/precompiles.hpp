@@ -12,8 +12,8 @@
 //    `gas` is, and nothing sized by them is ever allocated. Below that, the memory and time a call
 //    takes grow with the gas it is charged, which is what the gas rules are for.
 //
-// Not yet here: bn254 add, mul and pairing (0x06..0x08) are written on another branch and fail for
-// now, and the KZG point evaluation (0x0a) fails because we have no BLS12-381 library.
+// The curve arithmetic is the crypto module's own: bn254 (0x06..0x08) and BLS12-381 with the
+// mainnet KZG setup's [tau]G2 (0x0a).
 
 #include <cstdint>
 
