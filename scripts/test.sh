@@ -42,9 +42,11 @@ for stage in "${stages[@]}"; do
   # The crash tests' counts and the conformance summaries, so the log shows what was checked.
   grep -h -E '^(crash test: [0-9]+ kills|node-crash-test: )' "$dir/Testing/Temporary/LastTest.log" |
     sed "s/^/($stage) /" || true
-  for suite in rlp:RLPTests tx:TransactionTests trie:TrieTests keystore:KeyStoreTests; do
-    "$dir/bin/rollup-conformance" "${suite%%:*}" "$fixtures/${suite#*:}" | tail -n 1 |
-      sed "s/^/conformance ${suite%%:*} ($stage): /"
+  # Read from ctest's log rather than run again: the state suite takes minutes under the sanitizers.
+  for suite in rlp tx trie keystore state; do
+    awk -v t="conformance.$suite" '$0 ~ ("Test: " t "$") { f = 1 }
+      f && /^[0-9]+ passed, [0-9]+ failed/ { print; exit }' "$dir/Testing/Temporary/LastTest.log" |
+      sed "s/^/conformance $suite ($stage): /"
   done
 done
 echo "==> all stages passed: ${stages[*]}"

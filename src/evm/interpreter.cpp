@@ -254,7 +254,8 @@ bool op_call(Vm::Impl& vm, Frame& f, uint256*& sp, Opcode op) {
   if (out.status == Status::success) result = 1;
   if (!out_size.is_zero()) {
     const std::size_t n = std::min<std::size_t>(out_size.low64(), out.output.size());
-    std::memcpy(f.memory.data() + out_offset.low64(), out.output.data(), n);
+    // An empty output may have no buffer at all; memcpy from null is undefined even for 0 bytes.
+    if (n != 0) std::memcpy(f.memory.data() + out_offset.low64(), out.output.data(), n);
   }
   f.return_data = std::move(out.output);
   return true;

@@ -53,7 +53,7 @@ void read_padded(ByteView input, std::uint64_t offset, std::span<std::uint8_t> o
   std::fill(out.begin(), out.end(), std::uint8_t{0});
   if (offset >= input.size()) return;
   const std::size_t n = std::min<std::uint64_t>(out.size(), input.size() - offset);
-  std::memcpy(out.data(), input.data() + offset, n);
+  if (n != 0) std::memcpy(out.data(), input.data() + offset, n);  // an empty span may be null
 }
 
 Bytes read_padded(ByteView input, std::uint64_t offset, std::uint64_t size) {

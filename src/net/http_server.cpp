@@ -1,4 +1,5 @@
 #include "rollup/net/http_server.hpp"
+#include "rollup/net/thread.hpp"
 
 #include <algorithm>
 #include <array>
@@ -430,7 +431,7 @@ struct HttpServer::Impl {
   asio::strand<asio::io_context::executor_type> accept_strand;
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;
-  std::vector<std::thread> threads;
+  std::vector<Thread> threads;
   std::atomic<std::uint16_t> port = 0;
   std::mutex control;  // serialises route, start and stop
   std::atomic<State> state = State::idle;
@@ -535,7 +536,7 @@ Result<void> HttpServer::start() {
   impl.do_accept();
   impl.threads.reserve(options.threads);
   for (unsigned i = 0; i < options.threads; ++i) {
-    impl.threads.emplace_back([&impl] { impl.run_thread(); });
+    impl.threads.emplace_back(options.thread_stack_bytes, [&impl] { impl.run_thread(); });
   }
   impl.state = Impl::State::running;
   return {};
@@ -549,7 +550,7 @@ void HttpServer::stop() {
     return;
   }
   // Joining from an I/O thread would wait for itself.
-  for (const auto& t : impl.threads) ROLLUP_ASSERT(t.get_id() != std::this_thread::get_id());
+  for (const auto& t : impl.threads) ROLLUP_ASSERT(!t.is_current());
 
   asio::post(impl.accept_strand, [&impl] {
     error_code ignored;

@@ -9,6 +9,7 @@
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
 #include "rollup/crypto/keystore.hpp"
+#include "rollup/evm/evm.hpp"
 #include "rollup/net/http_server.hpp"
 #include "rollup/net/metrics.hpp"
 #include "rollup/node/datadir.hpp"
@@ -228,6 +229,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   // more threads than cores: requests that wait let others join their batch, which is what lets
   // eight signatures share one vector recovery.
   http_options.threads = std::max(8u, 2 * std::thread::hardware_concurrency());
+  http_options.thread_stack_bytes = evm::k_execution_stack_bytes;  // eth_call runs on them
   http_options.on_error = [](const Error& e) { logger("http")->warn("{}", e.message()); };
   impl->http = std::make_unique<net::HttpServer>(http_options);
   Impl* self = impl.get();

@@ -121,12 +121,14 @@ Loop::~Loop() {
 }
 
 void Loop::start() {
-  m_thread = std::jthread([this](std::stop_token stop) { run(stop); });
+  m_stop = std::stop_source();
+  m_thread =
+      net::Thread(evm::k_execution_stack_bytes, [this, stop = m_stop.get_token()] { run(stop); });
 }
 
 void Loop::stop() {
   if (!m_thread.joinable()) return;
-  m_thread.request_stop();
+  m_stop.request_stop();
   m_wake.notify_all();
   m_thread.join();
 }

@@ -104,6 +104,9 @@ struct HttpServerOptions {
   std::string address = "127.0.0.1";  // an IP address or a host name resolved once at start()
   std::uint16_t port = 0;             // 0: the system picks one; see HttpServer::port()
   unsigned threads = 1;
+  // Stack of each I/O thread; 0: the system default. Handlers that execute EVM code (eth_call)
+  // need evm::k_execution_stack_bytes.
+  std::size_t thread_stack_bytes = 0;
   std::size_t body_limit = 5 * 1024 * 1024;
   // The whole request head (request line and fields); Go's http.Server default, which geth keeps.
   std::uint32_t header_limit = 1024 * 1024;

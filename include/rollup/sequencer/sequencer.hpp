@@ -15,12 +15,13 @@
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <thread>
+#include <stop_token>
 #include <vector>
 
 #include "rollup/base/bytes.hpp"
 #include "rollup/base/error.hpp"
 #include "rollup/execution/executor.hpp"
+#include "rollup/net/thread.hpp"
 #include "rollup/storage/database.hpp"
 #include "rollup/txpool/pool.hpp"
 
@@ -100,7 +101,8 @@ class Loop {
   OnIdle m_on_idle;
   std::mutex m_mutex;
   std::condition_variable_any m_wake;
-  std::jthread m_thread;
+  std::stop_source m_stop;
+  net::Thread m_thread;  // with evm::k_execution_stack_bytes of stack
 };
 
 }  // namespace rollup::sequencer
