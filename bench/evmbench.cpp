@@ -7,7 +7,7 @@
 // number of rounds chosen so that one call uses about --gas gas. For each program the median of
 // --runs calls is printed as millions of gas per second.
 //
-//   rollup-evmbench [--contracts DIR] [--gas N] [--runs R]
+//   rollup-evmbench [--contracts DIR] [--gas N] [--runs R] [--program NAME]
 //
 // The same calls against anvil (revm) over JSON-RPC are in scripts/bench-vs-anvil.sh.
 
@@ -69,7 +69,8 @@ execution::Applied run_call(const Setup& s, const state::StateView& deployed, co
   request.data = data;
   auto applied = execution::simulate_call(overlay, s.chain, s.env, request);
   if (!applied) die("call failed: " + applied.error().message());
-  if (!applied->success()) die(std::string("call did not succeed: ") + evm::to_string(applied->status));
+  if (!applied->success())
+    die(std::string("call did not succeed: ") + evm::to_string(applied->status));
   return std::move(*applied);
 }
 
@@ -79,13 +80,17 @@ int main(int argc, char** argv) {
   std::string contracts = ROLLUP_BENCH_CONTRACTS;
   std::uint64_t target_gas = 30'000'000;
   std::uint64_t runs = 5;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
-    if (i + 1 >= argc) die("usage: rollup-evmbench [--contracts DIR] [--gas N] [--runs R]");
+    if (i + 1 >= argc)
+      die("usage: rollup-evmbench [--contracts DIR] [--gas N] [--runs R] [--program NAME]");
     if (flag == "--contracts") {
       contracts = argv[++i];
     } else if (flag == "--gas") {
       target_gas = parse_u64("--gas", argv[++i]);
+    } else if (flag == "--program") {
+      only = argv[++i];
     } else if (flag == "--runs") {
       runs = std::max<std::uint64_t>(1, parse_u64("--runs", argv[++i]));
     } else {
@@ -95,7 +100,8 @@ int main(int argc, char** argv) {
   std::ifstream in(contracts + "/Bench.json");
   if (!in) die("cannot read " + contracts + "/Bench.json (--contracts names its folder)");
   const nlohmann::json artifact = nlohmann::json::parse(in, nullptr, false);
-  if (artifact.is_discarded() || !artifact.contains("bytecode")) die("Bench.json is not an artifact");
+  if (artifact.is_discarded() || !artifact.contains("bytecode"))
+    die("Bench.json is not an artifact");
   auto creation = hex::decode(artifact["bytecode"].get<std::string>(), hex::Prefix::optional);
   if (!creation) die("Bench.json: bad bytecode hex");
 
@@ -122,6 +128,7 @@ int main(int argc, char** argv) {
   bench::print_machine();
   std::printf("%-14s %10s %12s %10s %10s\n", "program", "rounds", "gas/call", "ms/call", "Mgas/s");
   for (const char* name : {"keccakLoop", "arithLoop", "transferLoop"}) {
+    if (!only.empty() && only != name) continue;
     const std::string signature = std::string(name) + "(uint256)";
     // Calibrate: the gas of 100 and of 200 rounds give the cost per round and the fixed part,
     // then the rounds that use about target_gas.
@@ -143,9 +150,9 @@ int main(int argc, char** argv) {
       seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
     }
     const double median = bench::percentile(seconds, 0.5);
-    std::printf("%-14s %10llu %12llu %10.1f %10.1f\n", name, static_cast<unsigned long long>(rounds),
-                static_cast<unsigned long long>(gas), median * 1e3,
-                static_cast<double>(gas) / median / 1e6);
+    std::printf("%-14s %10llu %12llu %10.1f %10.1f\n", name,
+                static_cast<unsigned long long>(rounds), static_cast<unsigned long long>(gas),
+                median * 1e3, static_cast<double>(gas) / median / 1e6);
   }
   return 0;
 }

@@ -98,27 +98,30 @@ void copy_padded(std::uint8_t* dest, ByteView src, const uint256& offset, std::u
   std::memset(dest + copied, 0, size - copied);
 }
 
-struct Tables {
-  std::array<std::int16_t, 256> gas{};
-  std::array<std::int8_t, 256> stack_in{};
-  std::array<std::int16_t, 256> max_height{};  // the highest stack height the opcode may start at
-  std::array<bool, 256> defined{};
+// What the loop checks before each instruction, from the opcode table, packed in one entry so
+// that one load serves all three checks. A byte no instruction has (and INVALID) needs more stack
+// than can exist, so it fails the first check; the cold path then tells the two reasons apart.
+struct Check {
+  std::int16_t min_height;  // stack items the instruction takes
+  std::int16_t max_height;  // the highest stack height it may start at
+  std::int32_t gas;         // static gas
 };
+constexpr std::int16_t k_undefined_height = k_stack_limit + 1;
 
-constexpr Tables make_tables() {
-  Tables t{};
+constexpr std::array<Check, 256> make_checks() {
+  std::array<Check, 256> t{};
   for (int i = 0; i < 256; ++i) {
     const OpcodeInfo& info = k_opcodes[i];
-    t.defined[i] = info.defined() && i != OP_INVALID;
-    t.gas[i] = static_cast<std::int16_t>(info.gas);
-    t.stack_in[i] = static_cast<std::int8_t>(info.stack_in);
-    t.max_height[i] =
+    const bool defined = info.defined() && i != OP_INVALID;
+    t[i].min_height = defined ? static_cast<std::int16_t>(info.stack_in) : k_undefined_height;
+    t[i].max_height =
         static_cast<std::int16_t>(k_stack_limit - std::max<int>(0, info.stack_change));
+    t[i].gas = info.gas;
   }
   return t;
 }
 
-constexpr Tables k_tables = make_tables();
+constexpr std::array<Check, 256> k_checks = make_checks();
 
 // k_push_masks[n]: the low n bytes set.
 constexpr std::array<uint256, 33> make_push_masks() {
@@ -370,10 +373,11 @@ void interpret(Vm::Impl& vm, Frame& f) {
     f.status = (s);   \
     goto exceptional; \
   } while (0)
-#define CHARGE(amount)                       \
-  do {                                       \
-    f.gas -= (amount);                       \
-    if (f.gas < 0) HALT(Status::out_of_gas); \
+#define CHARGE(amount)          \
+  do {                          \
+    f.gas -= (amount);          \
+    if (f.gas < 0) [[unlikely]] \
+      HALT(Status::out_of_gas); \
   } while (0)
 #define EXPAND(offset, size) \
   if (!expand(f, offset, size)) HALT(Status::out_of_gas)
@@ -382,11 +386,15 @@ void interpret(Vm::Impl& vm, Frame& f) {
 
   for (;;) {
     const std::uint8_t op = code[pc];
-    if (!k_tables.defined[op]) HALT(Status::invalid_instruction);
+    const Check& check = k_checks[op];
     const std::ptrdiff_t height = sp - bottom;
-    if (height < k_tables.stack_in[op]) HALT(Status::stack_underflow);
-    if (height > k_tables.max_height[op]) HALT(Status::stack_overflow);
-    CHARGE(k_tables.gas[op]);
+    if (height < check.min_height) [[unlikely]] {
+      HALT(check.min_height == k_undefined_height ? Status::invalid_instruction
+                                                  : Status::stack_underflow);
+    }
+    if (height > check.max_height) [[unlikely]]
+      HALT(Status::stack_overflow);
+    CHARGE(check.gas);
 
     switch (op) {
       case OP_STOP: f.status = Status::success; return;
@@ -495,7 +503,7 @@ void interpret(Vm::Impl& vm, Frame& f) {
         const std::uint64_t n = size.is_zero() ? 0 : size.low64();
         CHARGE(k_keccak_word * words(n));
         const ByteView data = n == 0 ? ByteView{} : ByteView{f.memory.data() + offset.low64(), n};
-        sp[-2] = uint256::from_hash(crypto::keccak256(data));
+        sp[-2] = uint256::from_be32(crypto::keccak256(data).bytes.data());
         --sp;
         break;
       }

@@ -28,7 +28,9 @@
 
 #include "evm_fuzz.hpp"
 #include "rollup/base/hex.hpp"
+#include "rollup/evm/evm.hpp"
 #include "rollup/evm/opcodes.hpp"
+#include "rollup/net/thread.hpp"
 #include "rollup/evm/precompiles.hpp"
 
 namespace rollup::fuzz {
@@ -529,6 +531,12 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace rollup::fuzz
 
+// Deep call chains need the stack the node's executing threads have (evm::k_execution_stack_bytes);
+// the main thread's 8 MiB is too little under the sanitizers.
 int main(int argc, char** argv) {
-  return rollup::fuzz::main_impl(argc, argv);
+  int status = 0;
+  rollup::net::Thread worker(rollup::evm::k_execution_stack_bytes,
+                             [&] { status = rollup::fuzz::main_impl(argc, argv); });
+  worker.join();
+  return status;
 }

@@ -151,20 +151,17 @@ static_assert(std::endian::native == std::endian::little,
               "from_be32/to_be32 swap bytes unconditionally; a big-endian port must not");
 
 inline uint256 uint256::from_be32(const std::uint8_t* p) noexcept {
-  uint256 r;
-  for (std::size_t i = 0; i < 4; ++i) {
-    std::uint64_t v;
-    __builtin_memcpy(&v, p + 8 * i, 8);
-    r.w[3 - i] = __builtin_bswap64(v);
-  }
-  return r;
+  // Written out limb by limb: the loop form is not unrolled at -O2, and PUSH runs this.
+  std::uint64_t v[4];
+  __builtin_memcpy(v, p, 32);
+  return from_words(__builtin_bswap64(v[0]), __builtin_bswap64(v[1]), __builtin_bswap64(v[2]),
+                    __builtin_bswap64(v[3]));
 }
 
 inline void uint256::to_be32(std::uint8_t* p) const noexcept {
-  for (std::size_t i = 0; i < 4; ++i) {
-    const std::uint64_t v = __builtin_bswap64(w[3 - i]);
-    __builtin_memcpy(p + 8 * i, &v, 8);
-  }
+  const std::uint64_t v[4] = {__builtin_bswap64(w[3]), __builtin_bswap64(w[2]),
+                              __builtin_bswap64(w[1]), __builtin_bswap64(w[0])};
+  __builtin_memcpy(p, v, 32);
 }
 
 struct DivMod {
