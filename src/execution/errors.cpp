@@ -26,8 +26,6 @@ std::string_view describe(Errc e) noexcept {
     case Errc::exceeds_block_gas_limit: return "exceeds block gas limit";
     case Errc::sender_not_eoa: return "sender not an eoa";
     case Errc::blob_fee_cap_too_low: return "max fee per blob gas less than block blob gas fee";
-    case Errc::code_execution_unsupported:
-      return "contract creation and calls into contract code are not supported yet";
   }
   return "unknown execution error";
 }

@@ -38,10 +38,9 @@ import {
   parseEventLogs,
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import WebSocket from "ws";
 
 import { startAnvil } from "./anvil.mjs";
-import { chainId, devAccount, url } from "./common.mjs";
+import { chainId, devAccount, openSocket, url, within, wsUrl } from "./common.mjs";
 
 const artifact = (name) =>
   JSON.parse(readFileSync(new URL(`./contracts/build/${name}.json`, import.meta.url), "utf8"));
@@ -58,7 +57,6 @@ const LONG = { timeout: 40_000 };
 const GAS_LIMIT = 3_000_000n;
 const SUPPLY = parseUnits("1000000", 18);
 const ANVIL_CHAIN_ID = 31337;
-const wsUrl = url.replace(/^http/, "ws");
 
 // ethers' 250 ms request cache is off for the reason ethers.test.mjs gives.
 const httpOptions = { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 };
@@ -112,14 +110,6 @@ async function until(predicate, ms, message) {
   }
 }
 
-function within(promise, ms, message) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message())), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 // A 32-byte topic for a number or an address.
 const topic = (value) =>
   zeroPadValue(typeof value === "bigint" || typeof value === "number" ? toBeHex(value) : value, 32);
@@ -153,41 +143,6 @@ function recording(Base) {
 const RecordingProvider = recording(JsonRpcProvider);
 const RecordingWebSocketProvider = recording(WebSocketProvider);
 
-// A raw JSON-RPC WebSocket session: `request` sends a call and resolves with its answer, `next`
-// resolves with the first message (already received or still to come) that `match` accepts.
-async function openSocket() {
-  const ws = new WebSocket(wsUrl);
-  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  const messages = [];
-  const waiters = [];
-  ws.on("message", (data) => {
-    const m = JSON.parse(data.toString());
-    messages.push(m);
-    for (const w of [...waiters]) {
-      if (w.match(m)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
-  });
-  const next = (match, ms = 10_000, what = "a message") =>
-    within(
-      new Promise((resolve) => {
-        const found = messages.find(match);
-        if (found) resolve(found);
-        else waiters.push({ match, resolve });
-      }),
-      ms,
-      () => `timed out after ${ms} ms waiting for ${what}`,
-    );
-  let id = 100;
-  const request = (method, params) => {
-    const mine = ++id;
-    ws.send(JSON.stringify({ jsonrpc: "2.0", id: mine, method, params }));
-    return next((m) => m.id === mine, 10_000, `the answer to ${method}`);
-  };
-  return { messages, next, request, close: () => ws.close() };
-}
 
 // The fields of a log that eth_getLogs, filters, subscriptions and receipts must agree on.
 const LOG_FIELDS = [

@@ -4,11 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { JsonRpcProvider, Wallet, WebSocketProvider } from "ethers";
 import { createPublicClient, webSocket } from "viem";
-import WebSocket from "ws";
 
-import { chainId, devAccount, url } from "./common.mjs";
-
-const wsUrl = url.replace(/^http/, "ws");
+import { chainId, devAccount, openSocket, url, wsUrl } from "./common.mjs";
 
 // Resolves with the first `count` values `subscribe(push)` delivers, or fails after `ms`.
 function collect(count, ms, subscribe) {
@@ -52,48 +49,26 @@ test("newHeads through viem's webSocket transport", async () => {
 });
 
 test("raw frames: a call, newHeads, newPendingTransactions and unsubscribe", async () => {
-  const ws = new WebSocket(wsUrl);
-  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-  const messages = [];
-  const waiters = [];
-  ws.on("message", (data) => {
-    const m = JSON.parse(data.toString());
-    messages.push(m);
-    for (const w of [...waiters]) if (w.match(m)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(m); }
-  });
-  const next = (match, ms = 10_000) =>
-    new Promise((resolve, reject) => {
-      const found = messages.find(match);
-      if (found) return resolve(found);
-      waiters.push({ match, resolve });
-      setTimeout(() => reject(new Error("timed out waiting for a message")), ms);
-    });
+  const ws = await openSocket();
   try {
-    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }));
-    assert.equal((await next((m) => m.id === 1)).result, "0x385");
-    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "eth_subscribe", params: ["newPendingTransactions"] }));
-    const pendingSub = (await next((m) => m.id === 2)).result;
+    assert.equal((await ws.request("eth_chainId", [])).result, "0x385");
+    const pendingSub = (await ws.request("eth_subscribe", ["newPendingTransactions"])).result;
     assert.match(pendingSub, /^0x[0-9a-f]{32}$/);
-    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 3, method: "eth_subscribe", params: ["newHeads"] }));
-    const headSub = (await next((m) => m.id === 3)).result;
-    const head = await next((m) => m.params?.subscription === headSub);
+    const headSub = (await ws.request("eth_subscribe", ["newHeads"])).result;
+    const head = await ws.next((m) => m.params?.subscription === headSub);
     assert.match(head.params.result.hash, /^0x[0-9a-f]{64}$/);
     assert.match(head.params.result.number, /^0x[0-9a-f]+$/);
 
     const provider = new JsonRpcProvider(url, chainId, { staticNetwork: true, cacheTimeout: -1 });
     const wallet = new Wallet(devAccount(4).privateKey, provider);
     const tx = await wallet.sendTransaction({ to: Wallet.createRandom().address, value: 1n });
-    const pending = await next((m) => m.params?.subscription === pendingSub && m.params.result === tx.hash);
+    const pending = await ws.next((m) => m.params?.subscription === pendingSub && m.params.result === tx.hash);
     assert.equal(pending.params.result, tx.hash);
 
-    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 4, method: "eth_unsubscribe", params: [headSub] }));
-    assert.equal((await next((m) => m.id === 4)).result, true);
-    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 5, method: "eth_unsubscribe", params: [headSub] }));
-    assert.equal((await next((m) => m.id === 5)).result, false);
-    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 6, method: "eth_subscribe", params: ["logs"] }));
-    assert.match((await next((m) => m.id === 6)).result, /^0x[0-9a-f]{32}$/);
-    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 7, method: "eth_subscribe", params: ["nonsense"] }));
-    assert.equal((await next((m) => m.id === 7)).error.code, -32601);
+    assert.equal((await ws.request("eth_unsubscribe", [headSub])).result, true);
+    assert.equal((await ws.request("eth_unsubscribe", [headSub])).result, false);
+    assert.match((await ws.request("eth_subscribe", ["logs"])).result, /^0x[0-9a-f]{32}$/);
+    assert.equal((await ws.request("eth_subscribe", ["nonsense"])).error.code, -32601);
     await tx.wait();
   } finally {
     ws.close();

@@ -31,7 +31,6 @@ enum class Errc {
   exceeds_block_gas_limit,     // the gas limit is above the block gas limit itself
   sender_not_eoa,              // EIP-3607: the sender has code
   blob_fee_cap_too_low,        // max fee per blob gas below the block's blob base fee
-  code_execution_unsupported,  // creation or a call into code, with no EVM to run it
 };
 
 }  // namespace rollup::execution

@@ -8,6 +8,7 @@
 
 #include "rollup/base/hex.hpp"
 #include "rollup/base/uint256.hpp"
+#include "support/hex.hpp"
 
 namespace rollup::crypto {
 namespace {
@@ -16,15 +17,7 @@ using bls12_381::G1;
 using bls12_381::G2;
 using bls12_381::PairingTerm;
 
-template <std::size_t N>
-FixedBytes<N> unhex(std::string_view text) {
-  auto bytes = hex::decode(text, hex::Prefix::optional);
-  EXPECT_TRUE(bytes) << text;
-  if (!bytes) return {};
-  auto fixed = FixedBytes<N>::from_view(*bytes);
-  EXPECT_TRUE(fixed) << text;
-  return fixed ? *fixed : FixedBytes<N>{};
-}
+using testing::unhex;
 
 template <std::size_t N>
 std::string to_hex(const FixedBytes<N>& b) {

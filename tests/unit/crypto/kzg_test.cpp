@@ -8,19 +8,12 @@
 #include "rollup/base/hex.hpp"
 #include "rollup/base/uint256.hpp"
 #include "rollup/crypto/bls12_381.hpp"
+#include "support/hex.hpp"
 
 namespace rollup::crypto {
 namespace {
 
-template <std::size_t N>
-FixedBytes<N> unhex(std::string_view text) {
-  auto bytes = hex::decode(text, hex::Prefix::optional);
-  EXPECT_TRUE(bytes) << text;
-  if (!bytes) return {};
-  auto fixed = FixedBytes<N>::from_view(*bytes);
-  EXPECT_TRUE(fixed) << text;
-  return fixed ? *fixed : FixedBytes<N>{};
-}
+using testing::unhex;
 
 const uint256 k_r = uint256::from_words(0x73eda753299d7d48, 0x3339d80809a1d805, 0x53bda402fffe5bfe,
                                         0xffffffff00000001);
