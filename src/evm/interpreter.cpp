@@ -45,11 +45,6 @@ constexpr std::int64_t memory_cost(std::int64_t w) noexcept {
   return 3 * w + w * w / 512;
 }
 
-const Hash& empty_code_hash() {
-  static const Hash h = crypto::keccak256({});
-  return h;
-}
-
 Address to_address(const uint256& v) {
   Address a;
   const auto be = v.to_be();
@@ -165,9 +160,7 @@ bool op_call(Vm::Impl& vm, Frame& f, uint256*& sp, Opcode op) {
         f.status = Status::out_of_gas;
         return false;
       }
-      const bool alive = account && (account->nonce != 0 || !account->balance.is_zero() ||
-                                     account->code_hash != empty_code_hash());
-      if (!alive) extra += k_new_account;
+      if (is_empty(account)) extra += k_new_account;
     }
   }
   f.gas -= extra;
@@ -315,25 +308,16 @@ bool op_create(Vm::Impl& vm, Frame& f, uint256*& sp, Opcode op) {
     f.gas += child_gas;
     return true;
   }
-  const auto target = vm.load_account(address);
-  if (vm.fatal) {
+  const std::optional<bool> collision = vm.collides(address);
+  if (!collision) {
     f.status = Status::out_of_gas;
     return false;
-  }
-  bool collision = target && (target->nonce != 0 || target->code_hash != empty_code_hash());
-  if (!collision) {
-    auto storage = vm.host.has_storage(address);
-    if (vm.failed(storage)) {
-      f.status = Status::out_of_gas;
-      return false;
-    }
-    collision = *storage;
   }
   if (vm.failed(vm.host.set_nonce(m.recipient, nonce + 1))) {
     f.status = Status::out_of_gas;
     return false;
   }
-  if (collision) return true;  // the child's gas is spent
+  if (*collision) return true;  // the child's gas is spent
 
   Message child;
   child.kind = is_create2 ? CallKind::create2 : CallKind::create;
@@ -585,9 +569,7 @@ void interpret(Vm::Impl& vm, Frame& f) {
         if (!vm.access_account(a)) CHARGE(k_cold_account_extra);
         const auto account = vm.load_account(a);
         FATAL_CHECK();
-        const bool empty = !account || (account->nonce == 0 && account->balance.is_zero() &&
-                                        account->code_hash == empty_code_hash());
-        sp[-1] = empty ? uint256{} : uint256::from_hash(account->code_hash);
+        sp[-1] = is_empty(account) ? uint256{} : uint256::from_hash(account->code_hash);
         break;
       }
       case OP_BLOCKHASH: {
@@ -888,9 +870,7 @@ void interpret(Vm::Impl& vm, Frame& f) {
         if (!balance.is_zero()) {
           const auto target = vm.load_account(beneficiary);
           FATAL_CHECK();
-          const bool alive = target && (target->nonce != 0 || !target->balance.is_zero() ||
-                                        target->code_hash != empty_code_hash());
-          if (!alive) CHARGE(k_new_account);
+          if (is_empty(target)) CHARGE(k_new_account);
         }
         if (!vm.transfer(m.recipient, beneficiary, balance)) HALT(Status::out_of_gas);
         if (vm.created.contains(m.recipient)) {
@@ -903,10 +883,7 @@ void interpret(Vm::Impl& vm, Frame& f) {
         }
         const auto target = vm.load_account(beneficiary);
         FATAL_CHECK();
-        if (target && target->nonce == 0 && target->balance.is_zero() &&
-            target->code_hash == empty_code_hash()) {
-          vm.touch(beneficiary);
-        }
+        if (target && is_empty(*target)) vm.touch(beneficiary);
         f.status = Status::success;
         return;
       }

@@ -14,16 +14,6 @@ namespace {
 
 constexpr std::int64_t k_code_deposit_gas = 200;  // per byte of deployed code
 
-// keccak256 of the empty string: the code hash of accounts without code.
-const Hash& empty_code_hash() {
-  static const Hash h = crypto::keccak256({});
-  return h;
-}
-
-bool is_empty(const AccountState& a) {
-  return a.nonce == 0 && a.balance.is_zero() && a.code_hash == empty_code_hash();
-}
-
 // 0x03: see Impl::revert.
 constexpr Address k_ripemd_address = [] {
   Address a;
@@ -43,6 +33,11 @@ std::string_view describe(Errc e) noexcept {
     case Errc::interrupted: return "execution aborted";
   }
   return "unknown evm error";
+}
+
+const Hash& empty_code_hash() {
+  static const Hash h = crypto::keccak256({});
+  return h;
 }
 
 const char* to_string(Status status) noexcept {
@@ -185,6 +180,15 @@ bool Vm::Impl::transfer(const Address& from, const Address& to, const uint256& v
   return !failed(host.set_balance(to, before + value));
 }
 
+std::optional<bool> Vm::Impl::collides(const Address& address) {
+  const auto target = load_account(address);
+  if (fatal) return std::nullopt;
+  if (target && (target->nonce != 0 || target->code_hash != empty_code_hash())) return true;
+  auto storage = host.has_storage(address);
+  if (failed(storage)) return std::nullopt;
+  return *storage;
+}
+
 Outcome Vm::Impl::execute(const Message& message, const AnalyzedCode& code) {
   const auto depth = static_cast<std::size_t>(message.depth);
   if (stacks.size() <= depth) stacks.resize(depth + 1);
@@ -308,16 +312,9 @@ Result<TxResult> Vm::run(const TxMessage& tx) {
     message.recipient = tx.create_address;
     message.code_address = tx.create_address;
     message.initcode = tx.data;
-    auto target = vm.host.account(tx.create_address);
-    if (!target) return std::unexpected(target.error());
-    bool collision =
-        *target && ((*target)->nonce != 0 || (*target)->code_hash != empty_code_hash());
-    if (!collision) {
-      auto storage = vm.host.has_storage(tx.create_address);
-      if (!storage) return std::unexpected(storage.error());
-      collision = *storage;
-    }
-    if (collision) {
+    const std::optional<bool> collision = vm.collides(tx.create_address);
+    if (!collision) return std::unexpected(*vm.fatal);
+    if (*collision) {
       out.status = Status::create_collision;
     } else {
       out = vm.create_message(message);

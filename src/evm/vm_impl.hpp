@@ -30,6 +30,18 @@ struct SlotKeyHash {
 
 enum class CallKind : std::uint8_t { call, callcode, delegatecall, staticcall, create, create2 };
 
+// keccak256 of the empty string: the code hash of accounts without code.
+const Hash& empty_code_hash();
+
+// EIP-161's empty account: no nonce, no balance, no code. An absent account counts as empty (not
+// "alive") wherever the rules ask.
+inline bool is_empty(const AccountState& a) {
+  return a.nonce == 0 && a.balance.is_zero() && a.code_hash == empty_code_hash();
+}
+inline bool is_empty(const std::optional<AccountState>& a) {
+  return !a || is_empty(*a);
+}
+
 // One message: what a frame runs.
 struct Message {
   CallKind kind = CallKind::call;
@@ -162,6 +174,9 @@ struct Vm::Impl {
   Outcome execute(const Message& message, const AnalyzedCode& code);
 
   bool transfer(const Address& from, const Address& to, const uint256& value);
+  // Whether creating a contract at `address` collides: it has a nonce, code or storage (EIP-684,
+  // EIP-7610). nullopt: a read failed (`fatal` is set).
+  std::optional<bool> collides(const Address& address);
 };
 
 // The interpreter loop, in interpreter.cpp.
