@@ -10,6 +10,13 @@
 
 namespace rollup::testing {
 
+// Bytes of hex; `prefix` says whether a 0x is allowed, required or refused.
+inline Bytes unhex(std::string_view text, hex::Prefix prefix = hex::Prefix::optional) {
+  auto bytes = hex::decode(text, prefix);
+  EXPECT_TRUE(bytes) << text;
+  return bytes ? *bytes : Bytes{};
+}
+
 // Exactly N bytes of hex, with or without 0x.
 template <std::size_t N>
 FixedBytes<N> unhex(std::string_view text) {

@@ -7,14 +7,14 @@
 #include "rollup/base/hex.hpp"
 #include "rollup/base/uint256.hpp"
 #include "rollup/crypto/bn254.hpp"
+#include "support/hex.hpp"
 
 namespace rollup::crypto {
 namespace {
 
+// The vectors are written without 0x.
 Bytes unhex(std::string_view text) {
-  auto bytes = hex::decode(text, hex::Prefix::forbidden);
-  EXPECT_TRUE(bytes) << text;
-  return bytes ? *bytes : Bytes{};
+  return testing::unhex(text, hex::Prefix::forbidden);
 }
 
 // What the EVM hands the precompile: the call data cut or zero-padded to the size it reads.

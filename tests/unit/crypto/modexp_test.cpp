@@ -7,14 +7,13 @@
 #include "rollup/base/hex.hpp"
 #include "rollup/base/uint256.hpp"
 #include "rollup/crypto/modexp.hpp"
+#include "support/hex.hpp"
 
 namespace rollup::crypto {
 namespace {
 
 Bytes from_hex(std::string_view text) {
-  auto bytes = hex::decode(text, hex::Prefix::optional);
-  EXPECT_TRUE(bytes) << text;
-  return bytes ? *bytes : Bytes{};
+  return testing::unhex(text);
 }
 
 std::string modexp_hex(std::string_view base, std::string_view exponent, std::string_view modulus) {

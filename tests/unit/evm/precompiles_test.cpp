@@ -10,6 +10,7 @@
 #include "rollup/base/uint256.hpp"
 #include "rollup/crypto/keccak.hpp"
 #include "rollup/crypto/secp256k1.hpp"
+#include "support/hex.hpp"
 
 namespace rollup::evm {
 namespace {
@@ -23,9 +24,7 @@ Address precompile(std::uint8_t n) {
 }
 
 Bytes from_hex(std::string_view text) {
-  auto bytes = hex::decode(text, hex::Prefix::optional);
-  EXPECT_TRUE(bytes) << text;
-  return bytes ? *bytes : Bytes{};
+  return testing::unhex(text);
 }
 
 PrecompileResult run(std::uint8_t n, ByteView input, std::uint64_t gas) {
