@@ -36,10 +36,9 @@ namespace {
 }
 
 std::uint64_t parse_u64(const char* flag, const char* text) {
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(text, &end, 10);
-  if (end == text || *end != '\0') die(std::string(flag) + " wants a number, not '" + text + "'");
-  return v;
+  const std::optional<std::uint64_t> v = bench::parse_count(text);
+  if (!v) die(std::string(flag) + " wants a number, not '" + text + "'");
+  return *v;
 }
 
 // The ABI call data of `signature(uint256)` with one argument.

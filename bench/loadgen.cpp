@@ -191,12 +191,9 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     // A whole decimal number, or a clear refusal naming the option (not std::stoul's exception).
     const auto count = [&](const std::string& text) -> std::uint64_t {
-      std::uint64_t v = 0;
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) {
-        die(a + " wants a whole number, got '" + text + "'");
-      }
-      return v;
+      const std::optional<std::uint64_t> v = bench::parse_count(text);
+      if (!v) die(a + " wants a whole number, got '" + text + "'");
+      return *v;
     };
     const auto next = [&]() -> std::string {
       if (i + 1 >= argc) die("missing value after " + a);

@@ -5,9 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rollup::bench {
@@ -22,6 +26,15 @@ inline void print_machine() {
     }
   }
   std::printf("machine: %ld cpus online, %s\n", ::sysconf(_SC_NPROCESSORS_ONLN), model.c_str());
+}
+
+// A whole decimal number that fits 64 bits, or nullopt: each program then refuses the option in
+// its own words rather than through an exception.
+inline std::optional<std::uint64_t> parse_count(std::string_view text) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return v;
 }
 
 // The nearest-rank percentile p (0..1) of v; 0 for none.

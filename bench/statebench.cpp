@@ -460,11 +460,9 @@ void bench_database(const Config& config, std::mt19937_64& rng) {
 }
 
 std::uint64_t parse_u64(const char* text) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0') usage();
-  return v;
+  const std::optional<std::uint64_t> v = bench::parse_count(text);
+  if (!v) usage();
+  return *v;
 }
 
 }  // namespace
