@@ -19,7 +19,6 @@
 #include <stdlib.h>  // mkdtemp
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
