@@ -18,6 +18,7 @@ APT_PACKAGES=(
   libbenchmark-dev
   libzstd-dev
   libbrotli-dev
+  zlib1g-dev
   libcli11-dev
   libtomlplusplus-dev
   clang-format
