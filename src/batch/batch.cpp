@@ -68,13 +68,6 @@ constexpr unsigned k_max_exponent = 77;  // 10^77 < 2^256 < 10^78
 
 // --- numbers: value = mantissa * 10^exponent, exponent as large as possible ------------------
 
-constexpr std::array<std::uint64_t, 20> k_pow10 = [] {
-  std::array<std::uint64_t, 20> p{};
-  p[0] = 1;
-  for (std::size_t i = 1; i < p.size(); ++i) p[i] = p[i - 1] * 10;
-  return p;
-}();
-
 void put_number(Bytes& exponents, Bytes& mantissas, const uint256& value) {
   unsigned e = 0;
   if (value.fits_u64()) {
