@@ -348,12 +348,18 @@ class Rocks final : public Database {
     if (m_state_trie) m_state_trie->reset(m_head_state_root);
     m_prepared = false;
   }
-  Result<void> set_safe_head(const BlockRef& ref) override { return set_head(ref, true); }
-  Result<void> set_finalized_head(const BlockRef& ref) override { return set_head(ref, false); }
+  Result<void> set_safe_head(const BlockRef& ref) override {
+    return update_batcher({.records = {}, .safe = ref, .finalized = std::nullopt});
+  }
+  Result<void> set_finalized_head(const BlockRef& ref) override {
+    return update_batcher({.records = {}, .safe = std::nullopt, .finalized = ref});
+  }
+  Result<void> update_batcher(const BatcherUpdate& update) override;
+  Result<std::optional<BlockRef>> l1_origin(std::uint64_t number) const override;
+  Result<std::vector<std::pair<std::string, Bytes>>> batcher_records() const override;
   Result<void> rewind_to(std::uint64_t number) override;
 
  private:
-  Result<void> set_head(const BlockRef& ref, bool safe);
   Result<void> write(rocksdb::WriteBatch& batch) {
     rocksdb::WriteOptions wo;
     wo.sync = m_options.sync;
@@ -537,6 +543,7 @@ void Rocks::put_block(rocksdb::WriteBatch& batch, const Block& block, const Hash
   batch.Put(cf(s::receipts), slice(hash.view()), slice(rs.bytes()));
   batch.Put(cf(s::canonical), slice(s::number_key(n)), slice(hash.view()));
   batch.Put(cf(s::block_index), slice(hash.view()), slice(s::number_key(n)));
+  batch.Put(cf(s::l1_origins), slice(s::number_key(n)), slice(ref_value(block.l1_origin)));
 }
 
 Result<void> Rocks::put_state(rocksdb::WriteBatch& batch, std::uint64_t number,
@@ -734,22 +741,57 @@ Result<void> Rocks::commit_block(const Block& block, const std::vector<types::Re
   return {};
 }
 
-Result<void> Rocks::set_head(const BlockRef& ref, bool safe) {
+Result<void> Rocks::update_batcher(const BatcherUpdate& update) {
   const Heads h = heads();
-  ROLLUP_TRY(auto hash, canonical_hash(ref.number));
-  if (!hash || *hash != ref.hash || ref.number > h.unsafe.number) {
-    return fail(Errc::unknown_block, "not a canonical block: " + std::to_string(ref.number));
+  Heads next = h;
+  for (const auto& [ref, safe] :
+       {std::pair{update.safe, true}, std::pair{update.finalized, false}}) {
+    if (!ref) continue;
+    ROLLUP_TRY(auto hash, canonical_hash(ref->number));
+    if (!hash || *hash != ref->hash || ref->number > h.unsafe.number) {
+      return fail(Errc::unknown_block, "not a canonical block: " + std::to_string(ref->number));
+    }
+    (safe ? next.safe : next.finalized) = *ref;
   }
-  if (safe ? (ref.number < h.safe.number || ref.number < h.finalized.number)
-           : (ref.number < h.finalized.number || ref.number > h.safe.number)) {
-    return fail(Errc::not_next_block, "heads only move forward and finalized <= safe");
+  if (next.finalized.number > next.safe.number || next.finalized.number < h.finalized.number) {
+    return fail(Errc::not_next_block,
+                "the finalized head only moves forward and stays at or below the safe head");
   }
   rocksdb::WriteBatch batch;
-  batch.Put(cf(s::meta), slice(safe ? s::k_safe_key : s::k_finalized_key), slice(ref_value(ref)));
+  for (const auto& [key, value] : update.records) {
+    if (value) {
+      batch.Put(cf(s::batcher), key, slice(*value));
+    } else {
+      batch.Delete(cf(s::batcher), key);
+    }
+  }
+  if (update.safe) batch.Put(cf(s::meta), slice(s::k_safe_key), slice(ref_value(next.safe)));
+  if (update.finalized) {
+    batch.Put(cf(s::meta), slice(s::k_finalized_key), slice(ref_value(next.finalized)));
+  }
   ROLLUP_TRY_VOID(write(batch));
   std::lock_guard lock(m_heads_mutex);
-  (safe ? m_heads.safe : m_heads.finalized) = ref;
+  m_heads.safe = next.safe;
+  m_heads.finalized = next.finalized;
   return {};
+}
+
+Result<std::optional<BlockRef>> Rocks::l1_origin(std::uint64_t number) const {
+  ROLLUP_TRY(auto v, get(s::l1_origins, slice(s::number_key(number))));
+  if (!v) return std::optional<BlockRef>{};
+  ROLLUP_TRY(auto ref, decode_ref(*v, "L1 origin"));
+  return std::optional<BlockRef>{ref};
+}
+
+Result<std::vector<std::pair<std::string, Bytes>>> Rocks::batcher_records() const {
+  std::vector<std::pair<std::string, Bytes>> out;
+  std::unique_ptr<rocksdb::Iterator> it(m_db->NewIterator(rocksdb::ReadOptions(), cf(s::batcher)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto v = it->value();
+    out.emplace_back(it->key().ToString(), Bytes(v.data(), v.data() + v.size()));
+  }
+  ROLLUP_TRY_VOID(check(it->status(), "reading batcher records"));
+  return out;
 }
 
 Result<void> Rocks::rewind_to(std::uint64_t number) {
@@ -796,6 +838,7 @@ Result<void> Rocks::rewind_to(std::uint64_t number) {
       batch.Delete(cf(s::tx_index), slice(types::transaction_hash(txn).view()));
     }
     batch.Delete(cf(s::canonical), slice(s::number_key(b)));
+    batch.Delete(cf(s::l1_origins), slice(s::number_key(b)));
     batch.Delete(cf(s::block_index), slice(hash->view()));
     batch.Delete(cf(s::headers), slice(hash->view()));
     batch.Delete(cf(s::bodies), slice(hash->view()));
@@ -900,7 +943,9 @@ Result<std::unique_ptr<Rocks>> open_rocks(const std::filesystem::path& dir, cons
                                           bool create) {
   rocksdb::Options db_options;
   db_options.create_if_missing = create;
-  db_options.create_missing_column_families = create;
+  // Families added by a later version (l1_origins, batcher) are created when an older datadir is
+  // opened: they only add records, so the rest of the layout stays as it was.
+  db_options.create_missing_column_families = true;
   db_options.error_if_exists = create;
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 5;

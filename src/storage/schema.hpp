@@ -17,6 +17,10 @@
 //   word]...]]...])
 //                'A' address(20) number(8) -> the account before block `number` ("" = none)
 //                'S' address(20) slot(32) number(8) -> the word before block `number`
+//   l1_origins   number(8) -> L1 number(8) L1 hash(32): the L1 block the L2 block was built on
+//                (only blocks up to the head; blocks written before the family existed have none)
+//   batcher      the batcher's own records (its channels and their L1 transactions); keys and
+//                values are the batcher module's, written with the safe and finalized heads
 // Numbers are big-endian so that keys sort by number; the history's A and S keys let a read of the
 // state at block n seek to the first change after n (its "before" value is the value at n).
 
@@ -44,12 +48,14 @@ enum Family : std::size_t {
   code,
   trie_nodes,
   history,
+  l1_origins,
+  batcher,
   family_count,
 };
 
 inline constexpr std::array<std::string_view, family_count> k_family_names = {
-    "meta",     "headers",  "bodies",  "receipts", "canonical",  "block_index",
-    "tx_index", "accounts", "storage", "code",     "trie_nodes", "history"};
+    "meta",     "headers", "bodies", "receipts",   "canonical", "block_index", "tx_index",
+    "accounts", "storage", "code",   "trie_nodes", "history",   "l1_origins",  "batcher"};
 
 inline constexpr std::string_view k_schema_key = "schema";
 inline constexpr std::string_view k_head_key = "head";

@@ -90,6 +90,16 @@ struct AccountProof {
 struct Block {
   types::Header header;
   std::vector<types::Transaction> transactions;
+  // The L1 block the sequencer built this block on (zero when it runs without L1).
+  BlockRef l1_origin;
+};
+
+// One atomic update of the batcher's records and the heads it moves. A record with no value is
+// deleted.
+struct BatcherUpdate {
+  std::vector<std::pair<std::string, std::optional<Bytes>>> records;
+  std::optional<BlockRef> safe;
+  std::optional<BlockRef> finalized;
 };
 
 struct Options {
@@ -129,6 +139,12 @@ class Database {
       const Hash& hash) const = 0;
   [[nodiscard]] virtual Result<std::optional<std::vector<types::Receipt>>> receipts(
       const Hash& hash) const = 0;
+  // The L1 origin recorded with canonical block `number`; nullopt for blocks after the head or
+  // written before origins were recorded.
+  [[nodiscard]] virtual Result<std::optional<BlockRef>> l1_origin(std::uint64_t number) const = 0;
+  // Every batcher record, in key order.
+  [[nodiscard]] virtual Result<std::vector<std::pair<std::string, Bytes>>> batcher_records()
+      const = 0;
   [[nodiscard]] virtual Result<std::optional<TxLocation>> tx_location(
       const Hash& txn_hash) const = 0;
 
@@ -157,10 +173,14 @@ class Database {
                                                   state::StateUpdate update) = 0;
   // Forgets a prepared but uncommitted state.
   virtual void discard_prepared() = 0;
+  // The safe head may move back (an L1 reorg removed the batch that made a block safe), never below
+  // the finalized head; the finalized head only moves forward, never past the safe head.
   [[nodiscard]] virtual Result<void> set_safe_head(const BlockRef& ref) = 0;
   [[nodiscard]] virtual Result<void> set_finalized_head(const BlockRef& ref) = 0;
-  // Removes blocks after `number` and restores its state (for L1 reorgs); safe and finalized heads
-  // never move back, so a rewind below them is refused.
+  // Writes the batcher's records and moves the heads in one atomic write, under the rules above.
+  [[nodiscard]] virtual Result<void> update_batcher(const BatcherUpdate& update) = 0;
+  // Removes blocks after `number` and restores its state; a rewind below the safe head is
+  // refused (those blocks' data is on L1).
   [[nodiscard]] virtual Result<void> rewind_to(std::uint64_t number) = 0;
 };
 

@@ -72,6 +72,15 @@ class HeldBackHead final : public storage::Database {
   Result<void> set_finalized_head(const storage::BlockRef& r) override {
     return m_db.set_finalized_head(r);
   }
+  Result<void> update_batcher(const storage::BatcherUpdate& u) override {
+    return m_db.update_batcher(u);
+  }
+  Result<std::optional<storage::BlockRef>> l1_origin(std::uint64_t n) const override {
+    return m_db.l1_origin(n);
+  }
+  Result<std::vector<std::pair<std::string, Bytes>>> batcher_records() const override {
+    return m_db.batcher_records();
+  }
   Result<void> rewind_to(std::uint64_t n) override { return m_db.rewind_to(n); }
 
  private:

@@ -76,6 +76,8 @@ Hash commit_next(Database& db, std::uint64_t salt) {
   block.header.number = h.unsafe.number + 1;
   block.header.parent_hash = h.unsafe.hash;
   block.header.timestamp = block.header.number;
+  block.l1_origin.number = 100 + block.header.number;
+  block.l1_origin.hash.bytes[0] = static_cast<std::uint8_t>(block.header.number);
   auto r = db.commit_block(block, {}, *diff, std::move(*update));
   EXPECT_TRUE(r.has_value()) << r.error().message();
   return types::header_hash(block.header);
@@ -198,18 +200,71 @@ TEST(Database, CreateRefusesAnExistingDatabaseAndOpenRefusesAMissingOne) {
   EXPECT_EQ(second.error(), Errc::in_use);
 }
 
-TEST(Database, HeadsOnlyMoveForward) {
+TEST(Database, HeadRules) {
   TempDir dir;
   auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
   ASSERT_TRUE(db.has_value());
   Database& d = **db;
   for (std::uint64_t i = 1; i <= 4; ++i) commit_next(d, i);
-  const BlockRef b3{3, *d.canonical_hash(3)->operator->()};
-  ASSERT_TRUE(d.set_safe_head(b3).has_value());
-  EXPECT_FALSE(d.set_finalized_head({4, d.heads().unsafe.hash}).has_value());  // beyond safe
-  ASSERT_TRUE(d.set_finalized_head(b3).has_value());
-  EXPECT_FALSE(d.rewind_to(2).has_value());
-  EXPECT_FALSE(d.set_safe_head({1, *d.canonical_hash(1)->operator->()}).has_value());
+  const auto ref = [&](std::uint64_t n) { return BlockRef{n, *d.canonical_hash(n)->operator->()}; };
+  ASSERT_TRUE(d.set_safe_head(ref(3)).has_value());
+  EXPECT_FALSE(d.set_finalized_head(ref(4)).has_value());  // beyond safe
+  ASSERT_TRUE(d.set_finalized_head(ref(2)).has_value());
+  EXPECT_FALSE(d.rewind_to(2).has_value());  // below safe
+  // An L1 reorg can take a batch away: safe steps back, but not below finalized.
+  ASSERT_TRUE(d.set_safe_head(ref(2)).has_value());
+  EXPECT_EQ(d.heads().safe, ref(2));
+  EXPECT_FALSE(d.set_safe_head(ref(1)).has_value());
+  EXPECT_FALSE(d.set_finalized_head(ref(1)).has_value());  // finalized never goes back
+  EXPECT_FALSE(d.set_safe_head({3, Hash{}}).has_value());  // not canonical
+  EXPECT_FALSE(d.set_safe_head({9, ref(4).hash}).has_value());
+}
+
+TEST(Database, L1OriginsAreKeptWithTheirBlocks) {
+  TempDir dir;
+  auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+  ASSERT_TRUE(db.has_value());
+  Database& d = **db;
+  for (std::uint64_t i = 1; i <= 3; ++i) commit_next(d, i);
+  const auto origin = d.l1_origin(2);
+  ASSERT_TRUE(origin.has_value() && origin->has_value());
+  EXPECT_EQ((*origin)->number, 102u);
+  EXPECT_EQ((*origin)->hash.bytes[0], 2);
+  ASSERT_TRUE(d.rewind_to(1).has_value());
+  EXPECT_FALSE(d.l1_origin(2)->has_value());
+  EXPECT_EQ((*d.l1_origin(1))->number, 101u);
+}
+
+TEST(Database, BatcherRecordsAndHeadsMoveTogetherAndSurviveAReopen) {
+  TempDir dir;
+  {
+    auto db = Database::create(dir.path(), {}, genesis_alloc(), genesis_header);
+    ASSERT_TRUE(db.has_value());
+    Database& d = **db;
+    for (std::uint64_t i = 1; i <= 3; ++i) commit_next(d, i);
+    const BlockRef b2{2, *d.canonical_hash(2)->operator->()};
+    ASSERT_TRUE(d.update_batcher({.records = {{"a", Bytes{1}}, {"b", Bytes{2, 3}}},
+                                  .safe = b2,
+                                  .finalized = std::nullopt})
+                    .has_value());
+    // A refused head move writes none of the records either.
+    EXPECT_FALSE(d.update_batcher({.records = {{"c", Bytes{4}}},
+                                   .safe = std::nullopt,
+                                   .finalized = BlockRef{3, d.heads().unsafe.hash}})
+                     .has_value());
+    ASSERT_TRUE(
+        d.update_batcher(
+             {.records = {{"a", std::nullopt}}, .safe = std::nullopt, .finalized = std::nullopt})
+            .has_value());
+  }
+  auto db = Database::open(dir.path(), {});
+  ASSERT_TRUE(db.has_value()) << db.error().message();
+  const auto records = (*db)->batcher_records();
+  ASSERT_TRUE(records.has_value());
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ((*records)[0].first, "b");
+  EXPECT_EQ((*records)[0].second, (Bytes{2, 3}));
+  EXPECT_EQ((*db)->heads().safe.number, 2u);
 }
 
 // Regression: an abandoned prepared state leaked into the next one, so the header committed a root
