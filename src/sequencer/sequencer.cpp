@@ -27,8 +27,8 @@ Result<types::Header> head_header(const storage::Database& db) {
 }  // namespace
 
 Sequencer::Sequencer(storage::Database& db, txpool::Pool& pool, execution::ChainConfig chain,
-                     Config config)
-    : m_db(db), m_pool(pool), m_chain(chain), m_config(std::move(config)) {}
+                     Config config, const L1View* l1)
+    : m_db(db), m_pool(pool), m_chain(chain), m_config(std::move(config)), m_l1(l1) {}
 
 Result<txpool::Head> Sequencer::pool_head(const storage::Database& db,
                                           const execution::ChainConfig& chain,
@@ -57,9 +57,21 @@ Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now) {
   env.prev_randao = types::header_hash(parent);
   env.block_hashes = storage::block_hashes(m_db);
 
+  // The L1 origin: the parent's, or a later one the L1 side reports; never an earlier one.
+  ROLLUP_TRY(std::optional<storage::BlockRef> origin, m_db.l1_origin(parent.number));
+  storage::BlockRef l1_origin = origin.value_or(storage::BlockRef{});
+  std::uint64_t byte_limit = 0;
+  if (m_l1 != nullptr) {
+    if (const auto latest = m_l1->origin(); latest && latest->number > l1_origin.number) {
+      l1_origin = *latest;
+    }
+    byte_limit = m_l1->block_bytes_limit();
+  }
+
   execution::BlockBuilder builder(*base, m_chain, env);
   txpool::BestTransactions best(m_pool.pending(), env.base_fee);
   Sealed sealed;
+  std::uint64_t bytes = 0;
   while (builder.gas_left() >= k_min_tx_gas) {
     const txpool::TxPtr tx = best.next();
     if (!tx) break;
@@ -69,11 +81,19 @@ Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now) {
       ++sealed.skipped;
       continue;
     }
+    // Back-pressure: the block closes at the byte limit (always taking one transaction, so a
+    // single large one cannot stall the chain).
+    if (byte_limit != 0 && builder.size() > 0 && bytes + tx->encoded.size() > byte_limit) {
+      sealed.throttled = true;
+      break;
+    }
     if (auto added = builder.add(tx->txn, tx->sender); !added) {
       if (!execution::is_transaction_fault(added.error())) return fail(std::move(added).error());
       best.skip_sender();
       ++sealed.skipped;
+      continue;
     }
+    bytes += tx->encoded.size();
   }
   if (builder.size() == 0 && !m_config.empty_blocks) return std::optional<Sealed>{};
   ROLLUP_TRY(execution::BuiltBlock built, builder.finish());
@@ -83,6 +103,7 @@ Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now) {
   storage::Block block;
   block.header = execution::make_header(parent, env, built, update.state_root, m_config.extra_data);
   block.transactions = std::move(built.transactions);
+  block.l1_origin = l1_origin;
   ROLLUP_TRY_VOID(m_db.commit_block(block, built.receipts, built.diff, std::move(update)));
   const auto committed_at = Clock::now();
 

@@ -37,12 +37,27 @@ struct Config {
   Bytes extra_data;
 };
 
+// What the L1 side tells the sequencer (the daemon's L1 watcher and batcher provide it; without L1
+// there is none). Called from the sequencer's thread once per block, so it must be cheap and
+// thread-safe.
+class L1View {
+ public:
+  virtual ~L1View() = default;
+  // The L1 block new L2 blocks should build on, if one is known. The sequencer never lets the
+  // origin go back: a lower one than its parent's is ignored.
+  [[nodiscard]] virtual std::optional<storage::BlockRef> origin() const = 0;
+  // Back-pressure: the most transaction bytes (EIP-2718 envelopes) one block may carry while the
+  // batcher's unposted backlog is too large; 0 when there is no limit (docs/protocol.md).
+  [[nodiscard]] virtual std::uint64_t block_bytes_limit() const = 0;
+};
+
 // What a produced block was, for logs and metrics.
 struct Sealed {
   types::Header header;
   Hash hash;
   std::size_t transactions = 0;
   std::size_t skipped = 0;  // transactions tried and left out (no longer valid, or no room)
+  bool throttled = false;   // the block stopped at the back-pressure byte limit
   std::chrono::nanoseconds build_time{};   // selection and execution
   std::chrono::nanoseconds commit_time{};  // state root and the synced database write
   // The block is committed, but the pool could not move to it (a state read failed); the accounts
@@ -52,8 +67,9 @@ struct Sealed {
 
 class Sequencer {
  public:
-  // `db` and `pool` must outlive the sequencer.
-  Sequencer(storage::Database& db, txpool::Pool& pool, execution::ChainConfig chain, Config config);
+  // `db`, `pool` and `l1` (when given) must outlive the sequencer.
+  Sequencer(storage::Database& db, txpool::Pool& pool, execution::ChainConfig chain, Config config,
+            const L1View* l1 = nullptr);
 
   // Produces one block on top of the head with a timestamp of `now` (seconds) or the parent's,
   // whichever is later. Returns nullopt when there was nothing to include and empty blocks are off.
@@ -73,6 +89,7 @@ class Sequencer {
   txpool::Pool& m_pool;
   const execution::ChainConfig m_chain;
   const Config m_config;
+  const L1View* m_l1;
   std::vector<Address> m_unsynced;  // changed accounts the pool has not re-checked yet
 };
 

@@ -144,6 +144,63 @@ TEST_F(SequencerTest, BlocksTakePendingTransactionsInOrderAndConserveValue) {
   EXPECT_EQ(balance_at_head(*chain.base_fee_vault), uint256(84'000) * uint256(875'000'000));
 }
 
+class FakeL1 final : public L1View {
+ public:
+  std::optional<storage::BlockRef> origin() const override { return latest; }
+  std::uint64_t block_bytes_limit() const override { return limit; }
+  std::optional<storage::BlockRef> latest;
+  std::uint64_t limit = 0;
+};
+
+storage::BlockRef l1_block(std::uint64_t n) {
+  storage::BlockRef r{n, {}};
+  r.hash.bytes[0] = static_cast<std::uint8_t>(n);
+  return r;
+}
+
+TEST_F(SequencerTest, BlocksRecordTheirL1OriginWhichNeverGoesBack) {
+  FakeL1 l1;
+  Sequencer seq(*db, *pool, chain, config, &l1);
+  ASSERT_TRUE(seq.produce(k_genesis_time + 1).has_value());  // no origin known yet
+  EXPECT_EQ(*db->l1_origin(1), storage::BlockRef{});
+  l1.latest = l1_block(50);
+  ASSERT_TRUE(seq.produce(k_genesis_time + 2).has_value());
+  EXPECT_EQ(*db->l1_origin(2), l1_block(50));
+  l1.latest = l1_block(48);  // an L1 view that went back (a reorg, a lagging node)
+  ASSERT_TRUE(seq.produce(k_genesis_time + 3).has_value());
+  EXPECT_EQ(*db->l1_origin(3), l1_block(50));
+  l1.latest.reset();
+  ASSERT_TRUE(seq.produce(k_genesis_time + 4).has_value());
+  EXPECT_EQ(*db->l1_origin(4), l1_block(50));
+  // A restarted sequencer continues from the parent's origin.
+  Sequencer again = make(config);
+  ASSERT_TRUE(again.produce(k_genesis_time + 5).has_value());
+  EXPECT_EQ(*db->l1_origin(5), l1_block(50));
+}
+
+TEST_F(SequencerTest, BackPressureMakesSmallerBlocksUntilLifted) {
+  FakeL1 l1;
+  Sequencer seq(*db, *pool, chain, config, &l1);
+  for (std::uint64_t n = 0; n < 6; ++n) {
+    ASSERT_TRUE(pool->add(tx(alice, n, carol, k_ether), alice.address));
+  }
+  const std::size_t one = types::encode_transaction(tx(alice, 0, carol, k_ether)).size();
+  l1.limit = 2 * one + one / 2;  // room for two transfers
+  auto first = seq.produce(k_genesis_time + 1);
+  ASSERT_TRUE(first.has_value() && first->has_value());
+  EXPECT_EQ((*first)->transactions, 2u);
+  EXPECT_TRUE((*first)->throttled);
+  l1.limit = 1;  // below one transaction: still one per block, so the chain moves
+  auto second = seq.produce(k_genesis_time + 2);
+  ASSERT_TRUE(second.has_value() && second->has_value());
+  EXPECT_EQ((*second)->transactions, 1u);
+  l1.limit = 0;
+  auto rest = seq.produce(k_genesis_time + 3);
+  ASSERT_TRUE(rest.has_value() && rest->has_value());
+  EXPECT_EQ((*rest)->transactions, 3u);
+  EXPECT_FALSE((*rest)->throttled);
+}
+
 TEST_F(SequencerTest, TimestampsNeverGoBackAndUnaffordableTransactionsAreSkipped) {
   // A pool whose view of bob is richer than the chain (as when it has not caught up with a
   // block yet): both transactions are admitted, only the first can execute.
