@@ -54,7 +54,8 @@ struct ClientOptions {
   // Authorization header. https verifies the peer's chain against the system's CA store and its
   // name against the host, and sends the host as SNI.
   std::string url;
-  // One attempt: writing the request and reading the whole answer.
+  // One attempt: writing the request and reading the whole answer. A request queued behind
+  // max_connections busy ones waits without this clock running; each of those is bounded by it.
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
   // Resolving, connecting and the TLS handshake of a new connection.
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(5);
