@@ -13,6 +13,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -23,10 +24,13 @@
 #include <list>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <utility>
+
+#include "unit/l1/tls_cert.hpp"
 
 namespace rollup::l1::test {
 
@@ -64,8 +68,14 @@ inline std::uint16_t free_port() {
 
 class FakeNode {
  public:
-  explicit FakeNode(Script script, std::uint16_t port = 0)
+  // With `tls`, every connection starts with a TLS handshake as that identity.
+  explicit FakeNode(Script script, std::uint16_t port = 0, const TlsIdentity* tls = nullptr)
       : m_script(std::move(script)), m_acceptor(m_ioc) {
+    if (tls != nullptr) {
+      m_tls.emplace(asio::ssl::context::tls_server);
+      m_tls->use_certificate_chain(asio::buffer(tls->cert_pem));
+      m_tls->use_private_key(asio::buffer(tls->key_pem), asio::ssl::context::pem);
+    }
     const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
     m_acceptor.open(endpoint.protocol());
     m_acceptor.set_option(tcp::acceptor::reuse_address(true));
@@ -100,6 +110,11 @@ class FakeNode {
   [[nodiscard]] int requests() const { return m_requests; }
   // Connections open at the same time, at most.
   [[nodiscard]] int peak_open() const { return m_peak; }
+  // The server name the last TLS client asked for (SNI); empty when it sent none.
+  [[nodiscard]] std::string server_name() {
+    std::lock_guard lock(m_mutex);
+    return m_server_name;
+  }
 
  private:
   void accept_loop() {
@@ -117,6 +132,30 @@ class FakeNode {
   }
 
   void serve(tcp::socket socket) {
+    if (m_tls) {
+      asio::ssl::stream<tcp::socket&> stream(socket, *m_tls);
+      boost::system::error_code ec;
+      stream.handshake(asio::ssl::stream_base::server, ec);
+      if (!ec) {
+        const char* name = SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name);
+        {
+          std::lock_guard lock(m_mutex);
+          m_server_name = name == nullptr ? "" : name;
+        }
+        exchange(stream);
+      }
+    } else {
+      exchange(socket);
+    }
+    std::lock_guard lock(m_mutex);
+    m_open.erase(socket.native_handle());
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+
+  template <typename Stream>
+  void exchange(Stream& socket) {
     boost::beast::flat_buffer buffer;
     for (;;) {
       HttpRequest request;
@@ -147,14 +186,11 @@ class FakeNode {
       http::write(socket, response, ec);
       if (ec || reply.close_after || reply.announce_close) break;
     }
-    std::lock_guard lock(m_mutex);
-    m_open.erase(socket.native_handle());
-    boost::system::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
   }
 
   Script m_script;
+  std::optional<asio::ssl::context> m_tls;
+  std::string m_server_name;
   asio::io_context m_ioc;
   tcp::acceptor m_acceptor;
   std::uint16_t m_port = 0;
