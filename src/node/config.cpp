@@ -54,6 +54,7 @@ Result<std::string> parse_choice(std::string_view text, std::span<const std::str
 constexpr std::array<std::string_view, 6> k_levels = {"trace", "debug", "info",
                                                       "warn",  "error", "off"};
 constexpr std::array<std::string_view, 2> k_formats = {"text", "json"};
+constexpr std::array<std::string_view, 2> k_compressions = {"zstd", "brotli"};
 
 // "a, b,c" -> {"a", "b", "c"}; empty items are dropped, so "" is the empty list.
 std::vector<std::string> split_list(std::string_view text) {
@@ -314,6 +315,83 @@ std::vector<Key> make_keys() {
       "Recent blocks whose state stays readable and rewindable.",
       setter(u64(1, 100'000'000), [](Config& c, std::uint64_t v) { c.db.history_blocks = v; }),
       [](const Config& c) { return std::to_string(c.db.history_blocks); });
+  add("l1.rpc", "", "URL",
+      "JSON-RPC URL of the L1 node (http or https). Put a URL holding an API key in the config "
+      "file or ROLLUPD_L1_RPC rather than on the command line; it is never logged.",
+      setter(text, [](Config& c, std::string v) { c.l1.rpc = std::move(v); }),
+      [](const Config& c) { return c.l1.rpc; });
+  add("l1.chain_id", "", "integer", "L1's chain id, checked against the node at start; 0 takes it.",
+      setter(u64(0, UINT64_MAX), [](Config& c, std::uint64_t v) { c.l1.chain_id = v; }),
+      [](const Config& c) { return std::to_string(c.l1.chain_id); });
+  add("l1.timeout_ms", "", "milliseconds", "Time limit of one L1 request.",
+      setter(u64(100, 600'000), [](Config& c, std::uint64_t v) { c.l1.timeout_ms = v; }),
+      [](const Config& c) { return std::to_string(c.l1.timeout_ms); });
+  add("batcher.enabled", "", "bool",
+      "Post the chain's blocks to L1 (needs l1.rpc, batcher.inbox "
+      "and batcher.key_file).",
+      setter(parse_bool, [](Config& c, bool v) { c.batcher.enabled = v; }),
+      [yes](const Config& c) { return yes(c.batcher.enabled); });
+  add("batcher.inbox", "", "address", "The batch inbox: the L1 address batches are sent to.",
+      setter(parse_address, [](Config& c, Address v) { c.batcher.inbox = v; }),
+      [](const Config& c) { return hex::encode(c.batcher.inbox); });
+  add("batcher.key_file", "", "path",
+      "The batcher's L1 key: a V3 keystore (with batcher.password_file) or a raw hex key file, "
+      "readable by its owner only.",
+      setter(text, [](Config& c, std::string v) { c.batcher.key_file = std::move(v); }),
+      [](const Config& c) { return c.batcher.key_file.string(); });
+  add("batcher.password_file", "", "path", "File holding the keystore's password.",
+      setter(text, [](Config& c, std::string v) { c.batcher.password_file = std::move(v); }),
+      [](const Config& c) { return c.batcher.password_file.string(); });
+  add("batcher.max_frame_bytes", "", "bytes", "Calldata of one batcher transaction at most.",
+      setter(u64(1024, 1'000'000),
+             [](Config& c, std::uint64_t v) { c.batcher.max_frame_bytes = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.max_frame_bytes); });
+  add("batcher.target_channel_bytes", "", "bytes",
+      "A batch closes when its transactions reach this many bytes.",
+      setter(u64(1, 64'000'000),
+             [](Config& c, std::uint64_t v) { c.batcher.target_channel_bytes = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.target_channel_bytes); });
+  add("batcher.max_channel_delay_s", "", "seconds",
+      "A batch closes when its first block is this old, full or not.",
+      setter(u64(0, 86'400), [](Config& c, std::uint64_t v) { c.batcher.max_channel_delay_s = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.max_channel_delay_s); });
+  add("batcher.confirmations", "", "integer",
+      "L1 blocks (the frame's own included) before a batch makes its blocks safe.",
+      setter(u64(1, 10'000), [](Config& c, std::uint64_t v) { c.batcher.confirmations = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.confirmations); });
+  add("batcher.origin_depth", "", "integer",
+      "New L2 blocks take as L1 origin the L1 block this far below L1's head.",
+      setter(u64(0, 10'000), [](Config& c, std::uint64_t v) { c.batcher.origin_depth = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.origin_depth); });
+  add("batcher.poll_ms", "", "milliseconds", "How often the batcher looks at L1 and new blocks.",
+      setter(u64(10, 600'000), [](Config& c, std::uint64_t v) { c.batcher.poll_ms = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.poll_ms); });
+  add("batcher.resubmit_s", "", "seconds",
+      "A batcher transaction not included after this long is replaced with higher fees.",
+      setter(u64(1, 86'400), [](Config& c, std::uint64_t v) { c.batcher.resubmit_s = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.resubmit_s); });
+  add("batcher.max_in_flight", "", "integer",
+      "Batcher transactions sent and not yet included, at most.",
+      setter(u64(1, 1000), [](Config& c, std::uint64_t v) { c.batcher.max_in_flight = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.max_in_flight); });
+  add("batcher.max_fee_gwei", "", "gwei", "The most the batcher offers per L1 gas.",
+      setter(u64(1, 1'000'000), [](Config& c, std::uint64_t v) { c.batcher.max_fee_gwei = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.max_fee_gwei); });
+  add("batcher.compression", "", "name", "Compression of batches: zstd or brotli.",
+      setter([](std::string_view t) { return parse_choice(t, k_compressions); },
+             [](Config& c, std::string v) { c.batcher.compression = std::move(v); }),
+      [](const Config& c) { return c.batcher.compression; });
+  add("batcher.max_backlog_bytes", "", "bytes",
+      "Above this many bytes of transactions not yet on L1 the sequencer makes smaller blocks "
+      "(0: never).",
+      setter(u64(0, UINT64_MAX),
+             [](Config& c, std::uint64_t v) { c.batcher.max_backlog_bytes = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.max_backlog_bytes); });
+  add("batcher.throttle_block_bytes", "", "bytes",
+      "Transaction bytes per block while the backlog is too large.",
+      setter(u64(1, UINT64_MAX),
+             [](Config& c, std::uint64_t v) { c.batcher.throttle_block_bytes = v; }),
+      [](const Config& c) { return std::to_string(c.batcher.throttle_block_bytes); });
   return k;
 }
 
@@ -417,6 +495,15 @@ Result<Config> load_config(const Sources& sources) {
   }
   if (config.datadir.empty()) {
     return fail(Errc::missing_value, "datadir: give --datadir, ROLLUPD_DATADIR or datadir = ...");
+  }
+  if (config.batcher.enabled) {
+    if (config.l1.rpc.empty()) return fail(Errc::missing_value, "l1.rpc: the batcher needs L1");
+    if (config.batcher.inbox.is_zero()) {
+      return fail(Errc::missing_value, "batcher.inbox: the address batches are sent to");
+    }
+    if (config.batcher.key_file.empty()) {
+      return fail(Errc::missing_value, "batcher.key_file: the batcher's L1 key");
+    }
   }
   return config;
 }

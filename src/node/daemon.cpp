@@ -8,8 +8,11 @@
 
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
+#include "rollup/batcher/batcher.hpp"
 #include "rollup/crypto/keystore.hpp"
 #include "rollup/evm/evm.hpp"
+#include "rollup/l1/client.hpp"
+#include "rollup/l1/eth.hpp"
 #include "rollup/net/http_server.hpp"
 #include "rollup/net/metrics.hpp"
 #include "rollup/node/datadir.hpp"
@@ -39,6 +42,35 @@ T& must(Result<std::reference_wrapper<T>> r) {
 
 }  // namespace
 
+// The sequencer's view of L1 is the batcher's: the origin it last read, and back-pressure while
+// its backlog is above the configured size.
+class BatcherView final : public sequencer::L1View {
+ public:
+  BatcherView(const batcher::Batcher& b, std::uint64_t max_backlog, std::uint64_t block_bytes)
+      : m_batcher(b), m_max_backlog(max_backlog), m_block_bytes(block_bytes) {}
+  std::optional<storage::BlockRef> origin() const override { return m_batcher.origin(); }
+  std::uint64_t block_bytes_limit() const override {
+    if (m_max_backlog == 0 || m_batcher.backlog_bytes() <= m_max_backlog) return 0;
+    return m_block_bytes;
+  }
+
+ private:
+  const batcher::Batcher& m_batcher;
+  std::uint64_t m_max_backlog;
+  std::uint64_t m_block_bytes;
+};
+
+Result<crypto::SecretKey> read_batcher_key(const Config::Batcher& c) {
+  if (c.password_file.empty()) return crypto::read_raw_key_file(c.key_file);
+  ROLLUP_TRY(const std::string json, read_text(c.key_file));
+  ROLLUP_TRY(std::string secret, read_text(c.password_file));
+  // A trailing newline, as editors and `echo` leave, is not part of the password.
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  auto decrypted = crypto::decrypt_keystore(json, secret);
+  std::fill(secret.begin(), secret.end(), '\0');
+  return decrypted;
+}
+
 struct Daemon::Impl {
   Config config;
   execution::ChainConfig chain;
@@ -48,6 +80,12 @@ struct Daemon::Impl {
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<txpool::Journal> journal;
   std::unique_ptr<txpool::Pool> pool;
+  // L1 and the batcher, when configured; declared before the sequencer, which reads the batcher
+  // through `l1_view` until it stops.
+  std::unique_ptr<l1::Client> l1_client;
+  std::unique_ptr<l1::Eth> l1_eth;
+  std::unique_ptr<batcher::Batcher> batcher;
+  std::unique_ptr<sequencer::L1View> l1_view;
   std::unique_ptr<sequencer::Sequencer> sequencer;
   std::unique_ptr<sequencer::Loop> loop;
   std::unique_ptr<txpool::GroupSubmitter> intake;
@@ -139,6 +177,66 @@ struct Daemon::Impl {
                std::chrono::duration<double, std::milli>(sealed.build_time).count(),
                std::chrono::duration<double, std::milli>(sealed.commit_time).count());
     }
+  }
+
+  Result<void> start_batcher() {
+    auto log = logger("batcher");
+    l1::ClientOptions client_options;
+    client_options.url = config.l1.rpc;
+    client_options.timeout = std::chrono::milliseconds(config.l1.timeout_ms);
+    ROLLUP_TRY(l1_client, l1::Client::create(client_options));
+    l1_eth = std::make_unique<l1::Eth>(*l1_client);
+    // The chain id is read once: a wrong L1 would take every transaction the batcher signs.
+    auto id = l1_eth->chain_id();
+    if (!id)
+      return fail(Error(id.error().code(), "reading L1's chain id: " + id.error().message()));
+    if (config.l1.chain_id != 0 && *id != config.l1.chain_id) {
+      return fail(Errc::invalid_value, "l1.chain_id is " + std::to_string(config.l1.chain_id) +
+                                           " but the L1 node says " + std::to_string(*id));
+    }
+    ROLLUP_TRY(const crypto::SecretKey key, read_batcher_key(config.batcher));
+    l1::TxOptions tx;
+    tx.chain_id = *id;
+    tx.to = config.batcher.inbox;
+    tx.max_fee_per_gas = uint256(config.batcher.max_fee_gwei) * uint256(1'000'000'000);
+    tx.resubmit_after = std::chrono::seconds(config.batcher.resubmit_s);
+    tx.max_in_flight = static_cast<unsigned>(config.batcher.max_in_flight);
+    batcher::Config bc;
+    bc.l2_chain_id = chain.chain_id;
+    bc.target_channel_bytes = config.batcher.target_channel_bytes;
+    bc.max_channel_delay = std::chrono::seconds(config.batcher.max_channel_delay_s);
+    bc.max_frame_bytes = config.batcher.max_frame_bytes;
+    bc.encoding.compression = config.batcher.compression == "brotli" ? batch::Compression::brotli
+                                                                     : batch::Compression::zstd;
+    bc.confirmations = config.batcher.confirmations;
+    bc.origin_depth = config.batcher.origin_depth;
+    bc.poll_interval = std::chrono::milliseconds(config.batcher.poll_ms);
+    bc.max_backlog_bytes = config.batcher.max_backlog_bytes;
+    bc.throttle_block_bytes = config.batcher.throttle_block_bytes;
+    ROLLUP_TRY(batcher, batcher::Batcher::create(*db, *l1_eth, key, tx, bc, metrics,
+                                                 [](batcher::Level level, const std::string& what) {
+                                                   auto l = logger("batcher");
+                                                   switch (level) {
+                                                     case batcher::Level::info:
+                                                       l->info("{}", what);
+                                                       break;
+                                                     case batcher::Level::warn:
+                                                       l->warn("{}", what);
+                                                       break;
+                                                     case batcher::Level::error:
+                                                       l->error("{}", what);
+                                                       break;
+                                                   }
+                                                 }));
+    // One poll before the sequencer starts, so the first blocks already have an L1 origin.
+    batcher->poll();
+    batcher->start();
+    l1_view = std::make_unique<BatcherView>(*batcher, config.batcher.max_backlog_bytes,
+                                            config.batcher.throttle_block_bytes);
+    log->info("posting to L1 chain {} from {} to inbox {} (confirmations {})", *id,
+              hex::encode(batcher->address()), hex::encode(config.batcher.inbox),
+              config.batcher.confirmations);
+    return {};
   }
 
   // Healthy while the sequencer's ticks succeed: one whose blocks have failed for ten block times
@@ -282,13 +380,15 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   log->info("HTTP on {}:{} (JSON-RPC at / over HTTP and WebSocket, /metrics, /healthz)",
             config.http.addr, impl->http->port());
 
+  if (config.batcher.enabled) ROLLUP_TRY_VOID(impl->start_batcher());
+
   sequencer::Config seq_config;
   seq_config.block_time = std::chrono::milliseconds(config.sequencer.block_time_ms);
   seq_config.empty_blocks = config.sequencer.empty_blocks;
   seq_config.fee_recipient = config.sequencer.fee_recipient;
   seq_config.gas_limit = config.sequencer.gas_limit;
-  impl->sequencer =
-      std::make_unique<sequencer::Sequencer>(*impl->db, *impl->pool, impl->chain, seq_config);
+  impl->sequencer = std::make_unique<sequencer::Sequencer>(*impl->db, *impl->pool, impl->chain,
+                                                           seq_config, impl->l1_view.get());
   impl->loop = std::make_unique<sequencer::Loop>(
       *impl->sequencer, [self](const sequencer::Sealed& s) { self->on_sealed(s); },
       [self](const Error& e) {
@@ -309,13 +409,17 @@ void Daemon::stop() {
   d.stopped = true;
   auto log = logger("node");
   log->info("stopping");
-  // Blocks first (the one in progress completes), then intake, then storage.
+  // Blocks first (the one in progress completes), then the batcher (its records are written as it
+  // goes), then intake, then storage.
   if (d.loop) d.loop->stop();
+  if (d.batcher) d.batcher->stop();
+  if (d.l1_client) d.l1_client->stop();
   if (d.http) d.http->stop();
   if (d.pool) static_cast<void>(d.pool->set_journal(nullptr));  // detaching cannot fail
   d.journal.reset();
   const std::uint64_t head = d.db ? d.db->heads().unsafe.number : 0;
   d.sequencer.reset();
+  d.batcher.reset();
   d.db.reset();
   log->info("stopped at block {}", head);
   log->flush();

@@ -104,11 +104,39 @@ struct Config {
     std::uint64_t cache_mb = 256;
     std::uint64_t history_blocks = 90'000;
   } db;
+
+  // The L1 node: where batches go and L1 origins come from. Without a URL the node runs alone.
+  struct L1 {
+    std::string rpc;             // http(s)://...; may hold an API key, so it is never logged
+    std::uint64_t chain_id = 0;  // checked against eth_chainId at start; 0: take the node's
+    std::uint64_t timeout_ms = 10'000;
+  } l1;
+
+  struct Batcher {
+    bool enabled = false;
+    Address inbox;
+    // A V3 keystore with password_file, or (no password file) a raw hex key; either readable by
+    // its owner only.
+    std::filesystem::path key_file;
+    std::filesystem::path password_file;
+    std::uint64_t max_frame_bytes = 120'000;
+    std::uint64_t target_channel_bytes = 1'000'000;
+    std::uint64_t max_channel_delay_s = 30;
+    std::uint64_t confirmations = 4;
+    std::uint64_t origin_depth = 2;
+    std::uint64_t poll_ms = 1000;
+    std::uint64_t resubmit_s = 24;
+    std::uint64_t max_in_flight = 4;
+    std::uint64_t max_fee_gwei = 500;
+    std::string compression = "zstd";
+    std::uint64_t max_backlog_bytes = 16'000'000;
+    std::uint64_t throttle_block_bytes = 32'000;
+  } batcher;
 };
 
 // The subsystems that log, each with a logger of this name (logging.hpp).
-inline constexpr std::string_view k_log_subsystems[] = {"node", "sequencer", "txpool",
-                                                        "db",   "http",      "rpc"};
+inline constexpr std::string_view k_log_subsystems[] = {"node", "sequencer", "txpool", "db",
+                                                        "http", "rpc",       "batcher"};
 
 // A `log.levels` value, "subsystem=level,subsystem=level", as (subsystem, level) pairs; unknown
 // subsystems and levels are refused, so a typo stops the node at startup instead of being ignored.
