@@ -20,7 +20,8 @@ function anvilBinary() {
   return join(dir, platform, "bin/anvil");
 }
 
-export async function startAnvil({ chainId, timeoutMs = 20_000 }) {
+// `extraArgs` adds options (e.g. ["--block-time", "1"] for an L1 that mines on a clock).
+export async function startAnvil({ chainId, timeoutMs = 20_000, extraArgs = [] }) {
   const args = [
     "--hardfork", "cancun",
     "--chain-id", String(chainId),
@@ -29,6 +30,7 @@ export async function startAnvil({ chainId, timeoutMs = 20_000 }) {
     "--balance", "10000",
     "--host", "127.0.0.1",
     "--port", "0",
+    ...extraArgs,
   ];
   const child = spawn(anvilBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   // anvil logs every request: keep reading so that it never blocks on a full pipe, and keep the
