@@ -252,6 +252,21 @@ struct Batcher::Impl {
     return storage::BlockRef{number, *hash};
   }
 
+  // Back-pressure counts the transactions not included on L1 yet: in channels with a frame not
+  // included, and in blocks not in a channel yet. It is kept up to date whether or not L1 answers:
+  // an unreachable L1 is when it matters most.
+  void update_backlog() {
+    std::uint64_t bytes = open.tx_bytes;
+    for (const Channel& c : channels) {
+      if (!inclusion(c).all) bytes += c.tx_bytes;
+    }
+    backlog.store(bytes);
+    backlog_gauge->set(static_cast<double>(bytes));
+    const storage::Heads heads = db.heads();
+    backlog_blocks->set(static_cast<double>(heads.unsafe.number -
+                                            std::min(heads.unsafe.number, heads.safe.number)));
+  }
+
   // The safe head: the last block of the longest run of channels, from the oldest, whose frames
   // are all included at depth. The finalized head likewise with L1's finalized block; final
   // channels are then forgotten.
@@ -261,12 +276,10 @@ struct Batcher::Impl {
     std::uint64_t final_block = heads.finalized.number;
     std::size_t final_channels = 0;
     bool safe_run = true;
-    std::uint64_t included_tx_bytes = 0;
     for (std::size_t i = 0; i < channels.size(); ++i) {
       const Channel& c = channels[i];
       const Inclusion inc = inclusion(c);
       if (!inc.all) break;
-      included_tx_bytes += c.tx_bytes;
       if (safe_run && head.number + 1 >= inc.highest + config.confirmations) {
         safe = c.last_block;
       } else {
@@ -278,15 +291,6 @@ struct Batcher::Impl {
       }
     }
     safe = std::max(safe, final_block);
-    // Back-pressure counts what is not included on L1 yet: channels in flight and open blocks.
-    std::uint64_t backlog_bytes = open.tx_bytes;
-    for (const Channel& c : channels) backlog_bytes += c.tx_bytes;
-    backlog_bytes -= std::min(backlog_bytes, included_tx_bytes);
-    backlog.store(backlog_bytes);
-    backlog_gauge->set(static_cast<double>(backlog_bytes));
-    backlog_blocks->set(
-        static_cast<double>(heads.unsafe.number - std::min(heads.unsafe.number, safe)));
-
     storage::BatcherUpdate update;
     if (safe != heads.safe.number) {
       ROLLUP_TRY(auto r, ref(safe));
@@ -322,7 +326,7 @@ struct Batcher::Impl {
   Result<std::optional<l1::L1Head>> l1_block(const l1::BlockId& id) {
     ROLLUP_TRY(auto b, eth.get_block(id, false));
     if (!b) return std::optional<l1::L1Head>{};
-    return std::optional<l1::L1Head>{l1::L1Head{b->number, b->hash}};
+    return std::optional<l1::L1Head>{l1::L1Head{b->number, b->hash, b->parent_hash, b->timestamp}};
   }
 
   void poll() {
@@ -332,6 +336,10 @@ struct Batcher::Impl {
     auto note = [&](const Error& e, std::string_view what) {
       if (error.empty()) error = std::string(what) + ": " + e.message();
     };
+    // The L2 side first: new blocks into channels and the backlog the sequencer's back-pressure
+    // reads, which must not wait on an L1 that does not answer.
+    if (auto built = build_channels(); !built) note(built.error(), "building a batch");
+    update_backlog();
     std::optional<l1::L1Head> head, finalized;
     std::optional<storage::BlockRef> origin;
     if (auto h = l1_block(l1::BlockTag::latest); !h || !*h) {
@@ -347,7 +355,6 @@ struct Batcher::Impl {
         }
       }
     }
-    if (auto built = build_channels(); !built) note(built.error(), "building a batch");
     if (head) {
       const l1::Round round = txm.poll(*head);
       no_funds = round.out_of_funds;
@@ -370,6 +377,7 @@ struct Batcher::Impl {
         note(moved.error(), "moving the heads");
       l1_head->set(static_cast<double>(head->number));
     }
+    update_backlog();
     out_of_funds->set(no_funds ? 1 : 0);
     std::string previous;
     {

@@ -184,6 +184,9 @@ struct Daemon::Impl {
     l1::ClientOptions client_options;
     client_options.url = config.l1.rpc;
     client_options.timeout = std::chrono::milliseconds(config.l1.timeout_ms);
+    // The batcher tries again at its next poll anyway; long retries inside one call would only
+    // hold up its L2-side work and its view of L1.
+    client_options.max_attempts = 2;
     ROLLUP_TRY(l1_client, l1::Client::create(client_options));
     l1_eth = std::make_unique<l1::Eth>(*l1_client);
     // The chain id is read once: a wrong L1 would take every transaction the batcher signs.
@@ -362,6 +365,18 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   impl->rpc_backend.on_pending = [self](const txpool::PoolTx& tx) {
     self->subscriptions->publish_pending(tx);
   };
+  impl->rpc_backend.l1_status = [self]() {
+    rpc::L1Status out;
+    if (!self->batcher) return out;
+    const batcher::Status s = self->batcher->status();
+    const auto ref = [](const l1::L1Head& h) {
+      return rpc::L1Ref{h.number, h.hash, h.parent_hash, h.timestamp};
+    };
+    if (s.l1_head) out.head = ref(*s.l1_head);
+    if (s.l1_finalized) out.finalized = ref(*s.l1_finalized);
+    if (s.origin) out.origin = rpc::L1Ref{s.origin->number, s.origin->hash, {}, 0};
+    return out;
+  };
   rpc::add_node_methods(*impl->rpc, impl->rpc_backend);
   rpc::HttpOptions rpc_http;
   rpc_http.cors = config.http.corsdomain;
@@ -376,11 +391,11 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   ROLLUP_TRY_VOID(rpc::serve_http(*impl->http, "/", *impl->rpc, rpc_http));
   // WebSocket on the same port and path, by upgrade (as geth serves --ws on the HTTP port).
   ROLLUP_TRY_VOID(impl->subscriptions->serve(*impl->http, "/", rpc_http));
+  // The batcher exists before HTTP serves: rollup_syncStatus reads it from the HTTP threads.
+  if (config.batcher.enabled) ROLLUP_TRY_VOID(impl->start_batcher());
   ROLLUP_TRY_VOID(impl->http->start());
   log->info("HTTP on {}:{} (JSON-RPC at / over HTTP and WebSocket, /metrics, /healthz)",
             config.http.addr, impl->http->port());
-
-  if (config.batcher.enabled) ROLLUP_TRY_VOID(impl->start_batcher());
 
   sequencer::Config seq_config;
   seq_config.block_time = std::chrono::milliseconds(config.sequencer.block_time_ms);

@@ -27,22 +27,24 @@ std::string ether_text(const uint256& wei) {
   return buf;
 }
 
-Json l2_ref(const storage::BlockRef& ref, const types::Header& h) {
-  // op-node's L2BlockRef: numbers as JSON numbers, not hex. The L1 origin stays zero until the
-  // batcher and derivation record one.
+Json l2_ref(const storage::BlockRef& ref, const types::Header& h, const storage::BlockRef& origin) {
+  // op-node's L2BlockRef: numbers as JSON numbers, not hex. Blocks sealed without L1 have the
+  // zero origin.
   return Json{{"hash", hex_data(ref.hash)},
               {"number", ref.number},
               {"parentHash", hex_data(h.parent_hash)},
               {"timestamp", h.timestamp},
-              {"l1origin", {{"hash", hex_data(Hash{})}, {"number", 0}}},
+              {"l1origin", {{"hash", hex_data(origin.hash)}, {"number", origin.number}}},
               {"sequenceNumber", ref.number}};
 }
 
-Json empty_l1_ref() {
-  return Json{{"hash", hex_data(Hash{})},
-              {"number", 0},
-              {"parentHash", hex_data(Hash{})},
-              {"timestamp", 0}};
+// op-node's L1BlockRef; zeros when unknown.
+Json l1_ref(const std::optional<L1Ref>& r) {
+  const L1Ref v = r.value_or(L1Ref{});
+  return Json{{"hash", hex_data(v.hash)},
+              {"number", v.number},
+              {"parentHash", hex_data(v.parent_hash)},
+              {"timestamp", v.timestamp}};
 }
 
 }  // namespace
@@ -450,16 +452,20 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
     const storage::Heads heads = b.db->heads();
     const auto ref = [&](const storage::BlockRef& r) -> RpcResult<Json> {
       RPC_TRY(const types::Header h, m->header(Resolved{r.hash, r.number}));
-      return l2_ref(r, h);
+      RPC_TRY(const std::optional<storage::BlockRef> origin, node(b.db->l1_origin(r.number)));
+      return l2_ref(r, h, origin.value_or(storage::BlockRef{}));
     };
     RPC_TRY(Json unsafe, ref(heads.unsafe));
     RPC_TRY(Json safe, ref(heads.safe));
     RPC_TRY(Json finalized, ref(heads.finalized));
-    return Json{{"current_l1", empty_l1_ref()},
-                {"current_l1_finalized", empty_l1_ref()},
-                {"head_l1", empty_l1_ref()},
-                {"safe_l1", empty_l1_ref()},
-                {"finalized_l1", empty_l1_ref()},
+    const L1Status l1 = b.l1_status ? b.l1_status() : L1Status{};
+    // current_l1: the L1 block new L2 blocks build on (the sequencer's origin). safe_l1 (L1's
+    // own safe block) is not read and stays zero.
+    return Json{{"current_l1", l1_ref(l1.origin)},
+                {"current_l1_finalized", l1_ref(l1.finalized)},
+                {"head_l1", l1_ref(l1.head)},
+                {"safe_l1", l1_ref(std::nullopt)},
+                {"finalized_l1", l1_ref(l1.finalized)},
                 {"unsafe_l2", std::move(unsafe)},
                 {"safe_l2", safe},
                 {"pending_safe_l2", safe},

@@ -74,6 +74,8 @@ struct TxRecord {
 struct L1Head {
   std::uint64_t number = 0;
   Hash hash;
+  Hash parent_hash;
+  std::uint64_t timestamp = 0;
 };
 
 // What one poll did.

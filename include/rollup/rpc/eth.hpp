@@ -17,6 +17,20 @@
 
 namespace rollup::rpc {
 
+// An L1 block as rollup_syncStatus shows it.
+struct L1Ref {
+  std::uint64_t number = 0;
+  Hash hash;
+  Hash parent_hash;
+  std::uint64_t timestamp = 0;
+};
+// What the node knows of L1 (from its batcher), for rollup_syncStatus.
+struct L1Status {
+  std::optional<L1Ref> head;       // L1's latest block as last read
+  std::optional<L1Ref> finalized;  // L1's finalized block as last read
+  std::optional<L1Ref> origin;     // the L1 origin new L2 blocks get
+};
+
 struct Backend {
   storage::Database* db = nullptr;
   txpool::Pool* pool = nullptr;
@@ -37,6 +51,8 @@ struct Backend {
   // eth_getLogs and log filters: at most this many blocks per query and this many logs per answer.
   std::uint64_t logs_block_range = 100'000;
   std::size_t logs_limit = 10'000;
+  // The node's view of L1; empty when it runs without one (rollup_syncStatus then shows zeros).
+  std::function<L1Status()> l1_status;
 };
 
 // Adds every method of the enabled namespaces to `dispatcher`. `backend` must outlive it.
