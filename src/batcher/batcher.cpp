@@ -93,6 +93,7 @@ struct Batcher::Impl {
   net::Counter* posted_transactions = nullptr;
   net::Counter* fees_gwei = nullptr;
   net::Counter* reorged = nullptr;
+  net::Counter* replaced = nullptr;
   net::Gauge* backlog_gauge = nullptr;
   net::Gauge* backlog_blocks = nullptr;
   net::Gauge* bytes_per_tx = nullptr;
@@ -365,6 +366,7 @@ struct Batcher::Impl {
       posted_bytes->inc(round.calldata_bytes);
       posted_frames->inc(round.newly_included);
       reorged->inc(round.reorged);
+      replaced->inc(round.replaced);
       const uint256 gwei = round.fees_paid / uint256(1'000'000'000);
       fees_gwei->inc(gwei.fits_u64() ? gwei.w[0] : UINT64_MAX);
       if (round.reorged != 0) {
@@ -434,6 +436,8 @@ Result<std::unique_ptr<Batcher>> Batcher::create(storage::Database& db, l1::Eth&
                             "L1 fees paid by the batcher's transactions, in gwei.");
   impl->reorged = counter("rollupd_batcher_reorged_total",
                           "Batcher transactions whose inclusion an L1 reorg took away.");
+  impl->replaced = counter("rollupd_batcher_replacements_total",
+                           "Batcher transactions replaced with higher fees after waiting too long.");
   impl->backlog_gauge =
       gauge("rollupd_batcher_backlog_bytes", "Bytes of L2 transactions not yet included on L1.");
   impl->backlog_blocks = gauge("rollupd_batcher_backlog_blocks", "L2 blocks above the safe head.");

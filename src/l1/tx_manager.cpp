@@ -157,6 +157,16 @@ Result<std::optional<Inclusion>> TxManager::find_inclusion(const TxRecord& recor
 }
 
 Result<void> TxManager::check_inclusions(const L1Head& head, Round& round) {
+  // Several frames usually share an L1 block: ask for each block's hash once per round.
+  std::map<std::uint64_t, std::optional<Hash>> canonical;
+  const auto canonical_hash = [&](std::uint64_t number) -> Result<std::optional<Hash>> {
+    if (const auto it = canonical.find(number); it != canonical.end()) return it->second;
+    ROLLUP_TRY(auto block, m_eth.get_block(number, false));
+    std::optional<Hash> hash;
+    if (block) hash = block->hash;
+    canonical.emplace(number, hash);
+    return hash;
+  };
   for (const std::uint64_t id : m_order) {
     Live& live = m_live.at(id);
     TxRecord& r = live.record;
@@ -165,8 +175,8 @@ Result<void> TxManager::check_inclusions(const L1Head& head, Round& round) {
       if (r.included->block > head.number) {
         // L1's head is below the block it was in: a reorg to a shorter chain, or a node behind.
       } else {
-        ROLLUP_TRY(auto block, m_eth.get_block(r.included->block, false));
-        if (block && block->hash == r.included->block_hash) continue;
+        ROLLUP_TRY(auto hash, canonical_hash(r.included->block));
+        if (hash == r.included->block_hash) continue;
       }
       // Its block left the chain. The transaction may be in another block already.
       ROLLUP_TRY(auto again, find_inclusion(r));
@@ -224,7 +234,8 @@ Result<void> TxManager::broadcast(Live& live, bool replace, Round& round) {
   TxRecord& r = live.record;
   ROLLUP_ASSERT(r.nonce.has_value());
   const bool at_cap = !r.raw.empty() && r.max_fee >= m_options.max_fee_per_gas;
-  if (r.raw.empty() || (replace && !at_cap)) {
+  const bool new_version = r.raw.empty() || (replace && !at_cap);
+  if (new_version) {
     ROLLUP_TRY(auto fees, suggest_fees());
     auto [tip, max_fee] = fees;
     if (!r.raw.empty()) {
@@ -270,6 +281,7 @@ Result<void> TxManager::broadcast(Live& live, bool replace, Round& round) {
   }
   live.accepted = true;
   ++round.sent;
+  if (new_version && r.hashes.size() > 1) ++round.replaced;
   return {};
 }
 

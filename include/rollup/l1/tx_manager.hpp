@@ -82,6 +82,7 @@ struct L1Head {
 struct Round {
   std::vector<std::uint64_t> changed;  // ids whose record changed (persist them)
   std::uint64_t sent = 0;              // transactions broadcast (new, replacements, again)
+  std::uint64_t replaced = 0;          // of those, replacements with higher fees
   std::uint64_t newly_included = 0;
   std::uint64_t reorged = 0;         // inclusions an L1 reorg took away
   uint256 fees_paid;                 // wei, of transactions newly included

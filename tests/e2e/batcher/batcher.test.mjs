@@ -156,6 +156,20 @@ describe("batcher", () => {
     await assertPostedExactly(head);
   });
 
+  test("a frame not included in time is replaced with higher fees, and lands once", async () => {
+    const before = (await node.metric("rollupd_batcher_replacements_total")) ?? 0;
+    // L1 stops mining: the batcher's transactions wait in its pool past batcher.resubmit_s (3 s).
+    await rpc(l1.url, "evm_setIntervalMining", [0]);
+    try {
+      await transfers(50);
+      await waitFor("a replacement", async () => (await node.metric("rollupd_batcher_replacements_total")) > before, 30_000);
+    } finally {
+      await rpc(l1.url, "evm_setIntervalMining", [1]);
+    }
+    const head = await allSafe();
+    await assertPostedExactly(head);
+  });
+
   test("an empty batcher wallet gives a clear error and posting resumes once funded", async () => {
     const funds = await rpc(l1.url, "eth_getBalance", [batcher, "latest"]);
     await rpc(l1.url, "anvil_setBalance", [batcher, "0x1"]);

@@ -2,12 +2,12 @@
 // front of it that can cut L1 off, a rollupd posting to it (which can be stopped, killed and
 // started again on the same datadir), JSON-RPC helpers and `rollupd decode-batches`.
 import { spawn, execFile } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Wallet } from "ethers";
+import { Wallet, encryptKeystoreJson } from "ethers";
 
 export { startAnvil } from "../anvil.mjs";
 export { devAccount } from "../accounts.mjs";
@@ -91,11 +91,24 @@ export class Node {
     this.l1Url = l1Url;
     this.flags = flags;
     this.log = "";
-    writeFileSync(join(this.dir, "batcher.key"), batcherKey.replace(/^0x/, "") + "\n");
-    chmodSync(join(this.dir, "batcher.key"), 0o600);
+    this.batcherKey = batcherKey;
+  }
+
+  // The batcher's key as an operator keeps it: a V3 keystore (scrypt, a cheaper cost than ethers'
+  // default so the test stays quick) with its password in a file, both readable by the owner only.
+  async writeKeystore() {
+    const wallet = new Wallet(this.batcherKey);
+    const password = "correct horse battery staple";
+    const json = await encryptKeystoreJson(wallet, password, { scrypt: { N: 1 << 14 } });
+    writeFileSync(join(this.dir, "batcher.json"), json, { mode: 0o600 });
+    writeFileSync(join(this.dir, "batcher.password"), password + "\n", { mode: 0o600 });
   }
 
   async start() {
+    if (!this.keystoreWritten) {
+      await this.writeKeystore();
+      this.keystoreWritten = true;
+    }
     const genesis = await run(process.execPath, [new URL("../genesis.mjs", import.meta.url).pathname]);
     writeFileSync(join(this.dir, "genesis.json"), genesis.stdout);
     const args = [
@@ -103,7 +116,8 @@ export class Node {
       "--http.port", "0", "--block-time", "250",
       "--l1.rpc", this.l1Url,
       "--batcher.enabled", "true", "--batcher.inbox", inbox,
-      "--batcher.key-file", join(this.dir, "batcher.key"),
+      "--batcher.key-file", join(this.dir, "batcher.json"),
+      "--batcher.password-file", join(this.dir, "batcher.password"),
       "--batcher.max-channel-delay-s", "1", "--batcher.confirmations", "2",
       "--batcher.poll-ms", "250", "--batcher.resubmit-s", "3", "--batcher.origin-depth", "1",
       "--l1.timeout-ms", "2000",
