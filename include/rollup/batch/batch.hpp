@@ -48,7 +48,7 @@ struct Batch {
   friend bool operator==(const Batch&, const Batch&) = default;
 };
 
-enum class Compression : std::uint8_t { none = 0, zstd = 1, brotli = 2 };
+enum class Compression : std::uint8_t { none = 0, zstd = 1, brotli = 2, modelled = 3 };
 
 // Limits a decoder enforces before it allocates, so that a small hostile input cannot make it
 // allocate much. The defaults are far above what an honest batcher produces.

@@ -263,7 +263,7 @@ TEST(Batch, UnknownVersionAndCompression) {
   b[0] = 2;
   EXPECT_EQ(decode_batch(b).error(), Errc::unknown_version);
   b[0] = 1;
-  b[1] = 3;
+  b[1] = 4;
   EXPECT_EQ(decode_batch(b).error(), Errc::unknown_compression);
 }
 

@@ -1,0 +1,417 @@
+#pragma once
+// The modelled section (docs/protocol.md, "The modelled section"): every field coded with the
+// binary range coder under a model that knows what the field holds, instead of a byte stream for
+// a general-purpose compressor. Byte-oriented coders lose most on numbers: a varint's bytes mix
+// length and value, and a repeated five-byte fee costs an LZ match of two or three bytes. Here a
+// number is its bit length (adaptive, per field) and then its bits; fees and gas limits, which
+// repeat within a block, go through a short move-to-front list of recent values first, so a
+// repeat costs a few bits.
+//
+// ModelSink and ModelSource hold the same models and update them identically; any divergence is a
+// format bug. The source charges every size it allocates for against a byte budget (the
+// decompressed-size limit), since a few hostile bytes can code millions of likely symbols.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "fields.hpp"
+#include "number.hpp"
+#include "range_coder.hpp"
+#include "rollup/base/assert.hpp"
+#include "rollup/base/error.hpp"
+#include "rollup/base/uint256.hpp"
+#include "rollup/batch/errors.hpp"
+
+namespace rollup::batch::detail {
+
+inline unsigned bit_length(std::uint64_t v) noexcept {
+  return v == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(v));
+}
+
+inline unsigned bit_length(const uint256& v) noexcept {
+  for (unsigned i = 4; i-- > 0;) {
+    if (v.w[i] != 0) return 64 * i + bit_length(v.w[i]);
+  }
+  return 0;
+}
+
+// Bits [lo, lo + n) of v, n <= 64.
+inline std::uint64_t bits_of(const uint256& v, unsigned lo, unsigned n) noexcept {
+  const unsigned word = lo / 64, shift = lo % 64;
+  std::uint64_t x = v.w[word] >> shift;
+  if (shift != 0 && word + 1 < 4) x |= v.w[word + 1] << (64 - shift);
+  return n == 64 ? x : x & ((std::uint64_t{1} << n) - 1);
+}
+
+// An unsigned number: its bit length L (a 9-bit tree, in one of `Contexts` contexts the caller
+// picks), then the L - 1 bits below the leading one. The top k_modelled of those go through a
+// tree per length, because their distribution is rarely flat (counts, round sizes); the rest are
+// direct bits.
+template <unsigned Contexts>
+class NumberModel {
+ public:
+  static constexpr unsigned k_modelled = 5;
+
+  void encode(RangeEncoder& rc, unsigned ctx, const uint256& v) {
+    if (v.fits_u64()) return encode(rc, ctx, v.w[0]);
+    const unsigned length = bit_length(v);
+    m_length[ctx].encode(rc, length);
+    unsigned rest = top(rc, length, [&](unsigned i) { return (v.w[i / 64] >> (i % 64)) & 1; });
+    while (rest > 0) {
+      const unsigned n = std::min(rest, 64u);
+      rc.direct(bits_of(v, rest - n, n), n);
+      rest -= n;
+    }
+  }
+  void encode(RangeEncoder& rc, unsigned ctx, std::uint64_t v) {
+    const unsigned length = bit_length(v);
+    m_length[ctx].encode(rc, length);
+    const unsigned rest = top(rc, length, [&](unsigned i) { return (v >> i) & 1; });
+    rc.direct(v, rest);
+  }
+
+  // Lengths above max_bits are refused: a field's width is part of its one encoding.
+  Result<uint256> decode(RangeDecoder& rc, unsigned ctx, unsigned max_bits) {
+    const unsigned length = m_length[ctx].decode(rc);
+    if (length > max_bits) {
+      return fail(Errc::non_canonical, "a number of " + std::to_string(length) + " bits");
+    }
+    if (length == 0) return uint256(0);
+    unsigned node = 1;
+    const unsigned modelled = std::min(length - 1, k_modelled);
+    for (unsigned i = 0; i < modelled; ++i) node = 2 * node + rc.bit(m_top[length][node]);
+    // node holds the leading one and the modelled bits.
+    unsigned rest = length - 1 - modelled;
+    if (length <= 64) return uint256((std::uint64_t{node} << rest) | rc.direct(rest));
+    uint256 v(node);
+    while (rest > 0) {
+      const unsigned n = std::min(rest, 64u);
+      v = (v << n) | uint256(rc.direct(n));
+      rest -= n;
+    }
+    return v;
+  }
+
+ private:
+  // Codes the modelled bits below the leading one; returns how many bits remain.
+  template <typename BitAt>
+  unsigned top(RangeEncoder& rc, unsigned length, BitAt bit_at) {
+    if (length <= 1) return 0;
+    const unsigned modelled = std::min(length - 1, k_modelled);
+    unsigned node = 1;
+    for (unsigned i = 0; i < modelled; ++i) {
+      const unsigned b = static_cast<unsigned>(bit_at(length - 2 - i));
+      rc.bit(m_top[length][node], b);
+      node = 2 * node + b;
+    }
+    return length - 1 - modelled;
+  }
+
+  std::array<BitTree<9>, Contexts> m_length{};
+  std::array<std::array<Prob, 1u << k_modelled>, 257> m_top = filled();
+  static constexpr std::array<std::array<Prob, 1u << k_modelled>, 257> filled() {
+    std::array<std::array<Prob, 1u << k_modelled>, 257> a{};
+    for (auto& row : a) row.fill(k_prob_half);
+    return a;
+  }
+};
+
+// A decimal number (number.hpp): the exponent through a 7-bit tree, then the mantissa as a number
+// whose length is predicted in the context of the exponent (at most 15), since round amounts have
+// short mantissas and computed ones long.
+class DecimalModel {
+ public:
+  static constexpr unsigned k_exponent_contexts = 16;
+
+  void encode(RangeEncoder& rc, const uint256& value) {
+    const Decimal d = split_number(value);
+    m_exponent.encode(rc, d.exponent);
+    m_mantissa.encode(rc, std::min(d.exponent, k_exponent_contexts - 1), d.mantissa);
+  }
+  Result<uint256> decode(RangeDecoder& rc) {
+    const unsigned e = m_exponent.decode(rc);
+    ROLLUP_TRY(auto m, m_mantissa.decode(rc, std::min(e, k_exponent_contexts - 1), 256));
+    return join_number(e, m);
+  }
+
+ private:
+  BitTree<7> m_exponent;
+  NumberModel<k_exponent_contexts> m_mantissa;
+};
+
+// The last k_size distinct values of a field, most recent first. A value in the list is coded as
+// its position (a flag, then a 4-bit tree), any other as a literal, which then enters at the
+// front; a used value moves to the front. The flag's context is whether the field's previous
+// value was a hit, since repeats come in runs.
+template <typename Value>
+class RecentValues {
+ public:
+  static constexpr std::size_t k_size = 16;
+
+  // Encoder: codes hit or miss and the position; true when the caller must code a literal.
+  bool encode(RangeEncoder& rc, const Value& v) {
+    std::size_t i = 0;
+    while (i < m_count && !(m_values[i] == v)) ++i;
+    const bool hit = i < m_count;
+    rc.bit(m_hit[m_last_hit], hit ? 0 : 1);
+    m_last_hit = hit ? 1 : 0;
+    if (hit) {
+      m_position.encode(rc, static_cast<unsigned>(i));
+      to_front(i, v);
+    } else {
+      insert(v);
+    }
+    return !hit;
+  }
+
+  // Decoder: a hit yields the value; a miss yields nothing and the caller decodes the literal
+  // and hands it to added().
+  Result<std::optional<Value>> decode(RangeDecoder& rc) {
+    const bool hit = rc.bit(m_hit[m_last_hit]) == 0;
+    m_last_hit = hit ? 1 : 0;
+    if (!hit) return std::optional<Value>{};
+    const unsigned i = m_position.decode(rc);
+    if (i >= m_count) return fail(Errc::bad_reference, "a recent value that does not exist");
+    const Value v = m_values[i];
+    to_front(i, v);
+    return std::optional<Value>{v};
+  }
+  // A literal must be a value the list does not hold: one encoding per value.
+  Result<void> added(const Value& v) {
+    for (std::size_t i = 0; i < m_count; ++i) {
+      if (m_values[i] == v) return fail(Errc::non_canonical, "a recent value coded as new");
+    }
+    insert(v);
+    return {};
+  }
+
+ private:
+  void to_front(std::size_t i, const Value& v) {
+    for (; i > 0; --i) m_values[i] = m_values[i - 1];
+    m_values[0] = v;
+  }
+  void insert(const Value& v) {
+    if (m_count < k_size) ++m_count;
+    to_front(m_count - 1, v);
+  }
+
+  std::array<Value, k_size> m_values{};
+  std::size_t m_count = 0;
+  std::array<Prob, 2> m_hit{k_prob_half, k_prob_half};
+  unsigned m_last_hit = 0;
+  BitTree<4> m_position;
+};
+
+// Every model of the section, one per field (fields.hpp), in their initial state.
+struct Models {
+  NumberModel<1> timestamp, origin, tx_count, nonce, data_length, access_count, access_keys;
+  RecentValues<std::uint64_t> block_gas_recent, tx_gas_recent;
+  NumberModel<1> block_gas, tx_gas;
+  RecentValues<uint256> price_recent, tip_recent, headroom_recent;
+  DecimalModel price, tip, headroom, value, word_number;
+  // References by use: a recipient, a beneficiary and an address word have different habits.
+  NumberModel<1> beneficiary_ref, to_ref, selector_ref, word_address_ref, access_address_ref;
+  std::array<BitTree<7>, 128> shape{};  // context: the previous transaction's shape
+  unsigned last_shape = 0;
+  std::array<BitTree<2>, 4> word_tag{};  // context: the previous word's tag
+  unsigned last_word_tag = 0;
+  std::array<BitTree<8>, 256> raw_byte{};  // context: the previous raw calldata byte
+  unsigned last_raw_byte = 0;
+
+  NumberModel<1>& reference(Field f) {
+    switch (f) {
+      case Field::beneficiary: return beneficiary_ref;
+      case Field::to: return to_ref;
+      case Field::selector: return selector_ref;
+      case Field::word_address: return word_address_ref;
+      default: ROLLUP_ASSERT(f == Field::access_address); return access_address_ref;
+    }
+  }
+};
+
+class ModelSink {
+ public:
+  ModelSink() : m_models(std::make_unique<Models>()) {}
+
+  void count(Field f, std::uint64_t v) {
+    Models& m = *m_models;
+    switch (f) {
+      case Field::block_timestamp: return m.timestamp.encode(m_rc, 0, v);
+      case Field::block_origin: return m.origin.encode(m_rc, 0, v);
+      case Field::block_tx_count: return m.tx_count.encode(m_rc, 0, v);
+      case Field::tx_nonce: return m.nonce.encode(m_rc, 0, v);
+      case Field::data_length: return m.data_length.encode(m_rc, 0, v);
+      case Field::access_count: return m.access_count.encode(m_rc, 0, v);
+      case Field::access_key_count: return m.access_keys.encode(m_rc, 0, v);
+      case Field::block_gas_limit:
+        if (m.block_gas_recent.encode(m_rc, v)) m.block_gas.encode(m_rc, 0, v);
+        return;
+      case Field::tx_gas:
+        if (m.tx_gas_recent.encode(m_rc, v)) m.tx_gas.encode(m_rc, 0, v);
+        return;
+      default: ROLLUP_ASSERT(false && "not a count field");
+    }
+  }
+
+  void number(Field f, const uint256& v) {
+    Models& m = *m_models;
+    switch (f) {
+      case Field::fee_price:
+        if (m.price_recent.encode(m_rc, v)) m.price.encode(m_rc, v);
+        return;
+      case Field::fee_tip:
+        if (m.tip_recent.encode(m_rc, v)) m.tip.encode(m_rc, v);
+        return;
+      case Field::fee_headroom:
+        if (m.headroom_recent.encode(m_rc, v)) m.headroom.encode(m_rc, v);
+        return;
+      case Field::value: return m.value.encode(m_rc, v);
+      case Field::word_number: return m.word_number.encode(m_rc, v);
+      default: ROLLUP_ASSERT(false && "not a number field");
+    }
+  }
+
+  void byte(Field f, std::uint8_t b) {
+    Models& m = *m_models;
+    if (f == Field::tx_shape) {
+      ROLLUP_ASSERT(b < 128);
+      m.shape[m.last_shape].encode(m_rc, b);
+      m.last_shape = b;
+    } else {
+      ROLLUP_ASSERT(f == Field::word_tag && b < 4);
+      m.word_tag[m.last_word_tag].encode(m_rc, b);
+      m.last_word_tag = b;
+    }
+  }
+
+  void bytes(Field f, ByteView data) {
+    if (f == Field::data_raw) {
+      Models& m = *m_models;
+      for (const std::uint8_t b : data) {
+        m.raw_byte[m.last_raw_byte].encode(m_rc, b);
+        m.last_raw_byte = b;
+      }
+      return;
+    }
+    // Hashes, new addresses and selectors, raw words: nothing to predict.
+    for (const std::uint8_t b : data) m_rc.direct(b, 8);
+  }
+
+  void reference(Field f, std::uint64_t ref) { m_models->reference(f).encode(m_rc, 0, ref); }
+
+  Bytes finish() { return m_rc.finish(); }
+
+ private:
+  std::unique_ptr<Models> m_models;
+  RangeEncoder m_rc;
+};
+
+class ModelSource {
+ public:
+  ModelSource(ByteView section, std::size_t budget)
+      : m_models(std::make_unique<Models>()), m_rc(section), m_budget(budget) {}
+
+  Result<std::uint64_t> count(Field f) {
+    Models& m = *m_models;
+    switch (f) {
+      case Field::block_timestamp: return u64(m.timestamp);
+      case Field::block_origin: return u64(m.origin);
+      case Field::block_tx_count: return u64(m.tx_count);
+      case Field::tx_nonce: return u64(m.nonce);
+      case Field::data_length: return u64(m.data_length);
+      case Field::access_count: return u64(m.access_count);
+      case Field::access_key_count: return u64(m.access_keys);
+      case Field::block_gas_limit: return recent_u64(m.block_gas_recent, m.block_gas);
+      case Field::tx_gas: return recent_u64(m.tx_gas_recent, m.tx_gas);
+      default: ROLLUP_ASSERT(false && "not a count field"); return 0;
+    }
+  }
+
+  Result<uint256> number(Field f) {
+    Models& m = *m_models;
+    switch (f) {
+      case Field::fee_price: return recent_decimal(m.price_recent, m.price);
+      case Field::fee_tip: return recent_decimal(m.tip_recent, m.tip);
+      case Field::fee_headroom: return recent_decimal(m.headroom_recent, m.headroom);
+      case Field::value: return m.value.decode(m_rc);
+      case Field::word_number: return m.word_number.decode(m_rc);
+      default: ROLLUP_ASSERT(false && "not a number field"); return uint256();
+    }
+  }
+
+  Result<std::uint8_t> byte(Field f) {
+    Models& m = *m_models;
+    if (overrun()) return fail(Errc::truncated, "the modelled section");
+    if (f == Field::tx_shape) {
+      m.last_shape = m.shape[m.last_shape].decode(m_rc);
+      return static_cast<std::uint8_t>(m.last_shape);
+    }
+    m.last_word_tag = m.word_tag[m.last_word_tag].decode(m_rc);
+    return static_cast<std::uint8_t>(m.last_word_tag);
+  }
+
+  // The caller has charged the size (charge()) before allocating `out`.
+  Result<void> bytes(Field f, std::uint8_t* out, std::size_t n) {
+    if (f == Field::data_raw) {
+      Models& m = *m_models;
+      for (std::size_t i = 0; i < n; ++i) {
+        m.last_raw_byte = m.raw_byte[m.last_raw_byte].decode(m_rc);
+        out[i] = static_cast<std::uint8_t>(m.last_raw_byte);
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(m_rc.direct(8));
+    }
+    if (overrun()) return fail(Errc::truncated, "the modelled section");
+    return {};
+  }
+
+  Result<std::uint64_t> reference(Field f) { return u64(m_models->reference(f)); }
+
+  // Reserves decoded bytes against the budget before the caller allocates them: n items of
+  // `each` bytes.
+  Result<void> charge(std::uint64_t n, std::size_t each) {
+    if (n > m_budget / each) return fail(Errc::limit_exceeded, "the modelled section's budget");
+    m_budget -= static_cast<std::size_t>(n) * each;
+    return {};
+  }
+
+  [[nodiscard]] bool overrun() const noexcept { return m_rc.overrun(); }
+
+  Result<void> finish() const {
+    if (m_rc.overrun()) return fail(Errc::truncated, "the modelled section");
+    if (!m_rc.finish()) return fail(Errc::non_canonical, "the modelled section's coding");
+    return {};
+  }
+
+ private:
+  Result<std::uint64_t> u64(NumberModel<1>& model) {
+    if (overrun()) return fail(Errc::truncated, "the modelled section");
+    ROLLUP_TRY(auto v, model.decode(m_rc, 0, 64));
+    return v.w[0];
+  }
+  Result<std::uint64_t> recent_u64(RecentValues<std::uint64_t>& recent, NumberModel<1>& model) {
+    ROLLUP_TRY(auto hit, recent.decode(m_rc));
+    if (hit) return *hit;
+    ROLLUP_TRY(auto v, u64(model));
+    ROLLUP_TRY_VOID(recent.added(v));
+    return v;
+  }
+  Result<uint256> recent_decimal(RecentValues<uint256>& recent, DecimalModel& model) {
+    if (overrun()) return fail(Errc::truncated, "the modelled section");
+    ROLLUP_TRY(auto hit, recent.decode(m_rc));
+    if (hit) return *hit;
+    ROLLUP_TRY(auto v, model.decode(m_rc));
+    ROLLUP_TRY_VOID(recent.added(v));
+    return v;
+  }
+
+  std::unique_ptr<Models> m_models;
+  RangeDecoder m_rc;
+  std::size_t m_budget;
+};
+
+}  // namespace rollup::batch::detail
