@@ -359,7 +359,8 @@ class Encoder {
     const std::uint8_t form = data_form(t.data.size());
     shape |= static_cast<std::uint8_t>(form << k_shape_data_shift);
     m_sink.byte(Field::tx_shape, shape);
-
+    // The recipient first: the modelled form predicts the gas limit from it.
+    if (t.to) m_addresses.put(m_sink, Field::to, Field::new_address, *t.to);
     m_sink.count(Field::tx_nonce, t.nonce);
     m_sink.count(Field::tx_gas, t.gas_limit);
     if (t.type == types::TxType::dynamic_fee) {
@@ -371,7 +372,6 @@ class Encoder {
       m_sink.number(Field::fee_price, t.max_fee_per_gas);
     }
     m_sink.number(Field::value, t.value);
-    if (t.to) m_addresses.put(m_sink, Field::to, Field::new_address, *t.to);
     data(t.data, form);
     if (!t.access_list.empty()) {
       m_sink.count(Field::access_count, t.access_list.size());
@@ -492,6 +492,10 @@ class Decoder {
     }
     t.type = static_cast<types::TxType>(type);
     if (type != 0 || (shape & k_shape_protected) != 0) t.chain_id = m_chain_id;
+    if ((shape & k_shape_create) == 0) {
+      ROLLUP_TRY(auto to, m_addresses.get(m_src, Field::to, Field::new_address, "recipient"));
+      t.to = to;
+    }
     ROLLUP_TRY(auto nonce, m_src.count(Field::tx_nonce));
     t.nonce = nonce;
     ROLLUP_TRY(auto gas, m_src.count(Field::tx_gas));
@@ -509,10 +513,6 @@ class Decoder {
     }
     ROLLUP_TRY(auto value, m_src.number(Field::value));
     t.value = value;
-    if ((shape & k_shape_create) == 0) {
-      ROLLUP_TRY(auto to, m_addresses.get(m_src, Field::to, Field::new_address, "recipient"));
-      t.to = to;
-    }
     ROLLUP_TRY_VOID(data(t.data, form));
     if ((shape & k_shape_access_list) != 0) ROLLUP_TRY_VOID(access_list(t.access_list));
     return t;

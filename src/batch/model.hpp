@@ -143,50 +143,27 @@ class DecimalModel {
   NumberModel<k_exponent_contexts> m_mantissa;
 };
 
-// The last k_size distinct values of a field, most recent first. A value in the list is coded as
-// its position (a flag, then a 4-bit tree), any other as a literal, which then enters at the
-// front; a used value moves to the front. The flag's context is whether the field's previous
-// value was a hit, since repeats come in runs.
-template <typename Value>
-class RecentValues {
+// The last K distinct values of a field, most recent first.
+template <typename Value, std::size_t K>
+class RecentList {
  public:
-  static constexpr std::size_t k_size = 16;
+  static constexpr std::size_t k_size = K;
 
-  // Encoder: codes hit or miss and the position; true when the caller must code a literal.
-  bool encode(RangeEncoder& rc, const Value& v) {
+  [[nodiscard]] std::size_t size() const noexcept { return m_count; }
+  [[nodiscard]] std::size_t find(const Value& v) const noexcept {
     std::size_t i = 0;
     while (i < m_count && !(m_values[i] == v)) ++i;
-    const bool hit = i < m_count;
-    rc.bit(m_hit[m_last_hit], hit ? 0 : 1);
-    m_last_hit = hit ? 1 : 0;
-    if (hit) {
-      m_position.encode(rc, static_cast<unsigned>(i));
-      to_front(i, v);
-    } else {
-      insert(v);
-    }
-    return !hit;
+    return i;
   }
-
-  // Decoder: a hit yields the value; a miss yields nothing and the caller decodes the literal
-  // and hands it to added().
-  Result<std::optional<Value>> decode(RangeDecoder& rc) {
-    const bool hit = rc.bit(m_hit[m_last_hit]) == 0;
-    m_last_hit = hit ? 1 : 0;
-    if (!hit) return std::optional<Value>{};
-    const unsigned i = m_position.decode(rc);
-    if (i >= m_count) return fail(Errc::bad_reference, "a recent value that does not exist");
+  // Moves entry i to the front and returns it.
+  Value take(std::size_t i) {
     const Value v = m_values[i];
     to_front(i, v);
-    return std::optional<Value>{v};
+    return v;
   }
-  // A literal must be a value the list does not hold: one encoding per value.
-  Result<void> added(const Value& v) {
-    for (std::size_t i = 0; i < m_count; ++i) {
-      if (m_values[i] == v) return fail(Errc::non_canonical, "a recent value coded as new");
-    }
-    insert(v);
-    return {};
+  void insert(const Value& v) {
+    if (m_count < K) ++m_count;
+    to_front(m_count - 1, v);
   }
 
  private:
@@ -194,23 +171,100 @@ class RecentValues {
     for (; i > 0; --i) m_values[i] = m_values[i - 1];
     m_values[0] = v;
   }
-  void insert(const Value& v) {
-    if (m_count < k_size) ++m_count;
-    to_front(m_count - 1, v);
+  std::array<Value, K> m_values{};
+  std::size_t m_count = 0;
+};
+
+// Codes a value against a RecentList: a flag (0 for a hit), then on a hit the position through a
+// tree of `Bits` bits; a miss leaves the literal to the caller, and the value enters the list. The
+// flag's context is whether the previous value coded here was a hit, since repeats come in runs.
+// An empty list codes nothing: every value is then a miss.
+template <unsigned Bits>
+class RecentCoder {
+ public:
+  // Encoder: true when the caller must code the literal.
+  template <typename List, typename Value>
+  bool encode(RangeEncoder& rc, List& list, const Value& v) {
+    static_assert(List::k_size == (std::size_t{1} << Bits));
+    if (list.size() == 0) {
+      list.insert(v);
+      return true;
+    }
+    const std::size_t i = list.find(v);
+    const bool hit = i < list.size();
+    rc.bit(m_hit[m_last_hit], hit ? 0 : 1);
+    m_last_hit = hit ? 1 : 0;
+    if (!hit) {
+      list.insert(v);
+      return true;
+    }
+    m_position.encode(rc, static_cast<unsigned>(i));
+    list.take(i);
+    return false;
   }
 
-  std::array<Value, k_size> m_values{};
-  std::size_t m_count = 0;
+  // Decoder: a hit yields the value; on a miss the caller decodes the literal and hands it to
+  // added().
+  template <typename List>
+  auto decode(RangeDecoder& rc, List& list) -> Result<std::optional<decltype(list.take(0))>> {
+    using Value = decltype(list.take(0));
+    if (list.size() == 0) return std::optional<Value>{};
+    const bool hit = rc.bit(m_hit[m_last_hit]) == 0;
+    m_last_hit = hit ? 1 : 0;
+    if (!hit) return std::optional<Value>{};
+    const unsigned i = m_position.decode(rc);
+    if (i >= list.size()) return fail(Errc::bad_reference, "a recent value that does not exist");
+    return std::optional<Value>{list.take(i)};
+  }
+  // A literal must be a value the list does not hold: one encoding per value.
+  template <typename List, typename Value>
+  static Result<void> added(List& list, const Value& v) {
+    if (list.find(v) < list.size()) return fail(Errc::non_canonical, "a recent value coded as new");
+    list.insert(v);
+    return {};
+  }
+
+ private:
   std::array<Prob, 2> m_hit{k_prob_half, k_prob_half};
   unsigned m_last_hit = 0;
-  BitTree<4> m_position;
+  BitTree<Bits> m_position;
+};
+
+// A field's sixteen most recent distinct values with their coder.
+template <typename Value>
+struct RecentValues {
+  RecentList<Value, 16> list;
+  RecentCoder<4> coder;
+};
+
+// Gas limits by recipient: a contract's calls have like gas limits whoever sends them, so each
+// address of the table keeps its own last four, tried before the field's recent values.
+class GasByRecipient {
+ public:
+  static constexpr std::size_t k_none = SIZE_MAX;
+  using List = RecentList<std::uint64_t, 4>;
+
+  List* list(std::size_t recipient) {
+    if (recipient == k_none) return nullptr;
+    if (recipient >= m_lists.size()) m_lists.resize(recipient + 1);
+    return &m_lists[recipient];
+  }
+  RecentCoder<2> coder;
+
+ private:
+  std::vector<List> m_lists;
 };
 
 // Every model of the section, one per field (fields.hpp), in their initial state.
 struct Models {
   NumberModel<1> timestamp, origin, tx_count, nonce, data_length, access_count, access_keys;
   RecentValues<std::uint64_t> block_gas_recent, tx_gas_recent;
+  GasByRecipient gas_by_recipient;
   NumberModel<1> block_gas, tx_gas;
+  // The address table's size and the current transaction's recipient (its table index), which
+  // the sink and source track from the references they code.
+  std::size_t addresses = 0;
+  std::size_t recipient = GasByRecipient::k_none;
   RecentValues<uint256> price_recent, tip_recent, headroom_recent;
   DecimalModel price, tip, headroom, value, word_number;
   // References by use: a recipient, a beneficiary and an address word have different habits.
@@ -221,6 +275,18 @@ struct Models {
   unsigned last_word_tag = 0;
   std::array<BitTree<8>, 256> raw_byte{};  // context: the previous raw calldata byte
   unsigned last_raw_byte = 0;
+
+  // Notes a reference in the address table before it is coded.
+  void referenced(Field f, std::uint64_t ref) {
+    // A reference past the table fails in the caller; it must not size anything here.
+    if (f == Field::selector || ref > addresses) return;
+    const std::size_t index = ref == 0 ? addresses++ : static_cast<std::size_t>(ref - 1);
+    if (f == Field::to) recipient = index;
+  }
+  void shaped(std::uint8_t coded) {
+    last_shape = coded;
+    recipient = GasByRecipient::k_none;  // until the recipient's reference, if any
+  }
 
   NumberModel<1>& reference(Field f) {
     switch (f) {
@@ -248,11 +314,18 @@ class ModelSink {
       case Field::access_count: return m.access_count.encode(m_rc, 0, v);
       case Field::access_key_count: return m.access_keys.encode(m_rc, 0, v);
       case Field::block_gas_limit:
-        if (m.block_gas_recent.encode(m_rc, v)) m.block_gas.encode(m_rc, 0, v);
+        if (m.block_gas_recent.coder.encode(m_rc, m.block_gas_recent.list, v)) {
+          m.block_gas.encode(m_rc, 0, v);
+        }
         return;
-      case Field::tx_gas:
-        if (m.tx_gas_recent.encode(m_rc, v)) m.tx_gas.encode(m_rc, 0, v);
+      case Field::tx_gas: {
+        auto* own = m.gas_by_recipient.list(m.recipient);
+        if (own != nullptr && !m.gas_by_recipient.coder.encode(m_rc, *own, v)) return;
+        if (m.tx_gas_recent.coder.encode(m_rc, m.tx_gas_recent.list, v)) {
+          m.tx_gas.encode(m_rc, 0, v);
+        }
         return;
+      }
       default: ROLLUP_ASSERT(false && "not a count field");
     }
   }
@@ -261,13 +334,15 @@ class ModelSink {
     Models& m = *m_models;
     switch (f) {
       case Field::fee_price:
-        if (m.price_recent.encode(m_rc, v)) m.price.encode(m_rc, v);
+        if (m.price_recent.coder.encode(m_rc, m.price_recent.list, v)) m.price.encode(m_rc, v);
         return;
       case Field::fee_tip:
-        if (m.tip_recent.encode(m_rc, v)) m.tip.encode(m_rc, v);
+        if (m.tip_recent.coder.encode(m_rc, m.tip_recent.list, v)) m.tip.encode(m_rc, v);
         return;
       case Field::fee_headroom:
-        if (m.headroom_recent.encode(m_rc, v)) m.headroom.encode(m_rc, v);
+        if (m.headroom_recent.coder.encode(m_rc, m.headroom_recent.list, v)) {
+          m.headroom.encode(m_rc, v);
+        }
         return;
       case Field::value: return m.value.encode(m_rc, v);
       case Field::word_number: return m.word_number.encode(m_rc, v);
@@ -280,7 +355,7 @@ class ModelSink {
     if (f == Field::tx_shape) {
       ROLLUP_ASSERT(b < 128);
       m.shape[m.last_shape].encode(m_rc, b);
-      m.last_shape = b;
+      m.shaped(b);
     } else {
       ROLLUP_ASSERT(f == Field::word_tag && b < 4);
       m.word_tag[m.last_word_tag].encode(m_rc, b);
@@ -301,7 +376,10 @@ class ModelSink {
     for (const std::uint8_t b : data) m_rc.direct(b, 8);
   }
 
-  void reference(Field f, std::uint64_t ref) { m_models->reference(f).encode(m_rc, 0, ref); }
+  void reference(Field f, std::uint64_t ref) {
+    m_models->referenced(f, ref);
+    m_models->reference(f).encode(m_rc, 0, ref);
+  }
 
   Bytes finish() { return m_rc.finish(); }
 
@@ -326,7 +404,7 @@ class ModelSource {
       case Field::access_count: return u64(m.access_count);
       case Field::access_key_count: return u64(m.access_keys);
       case Field::block_gas_limit: return recent_u64(m.block_gas_recent, m.block_gas);
-      case Field::tx_gas: return recent_u64(m.tx_gas_recent, m.tx_gas);
+      case Field::tx_gas: return tx_gas();
       default: ROLLUP_ASSERT(false && "not a count field"); return 0;
     }
   }
@@ -347,8 +425,9 @@ class ModelSource {
     Models& m = *m_models;
     if (overrun()) return fail(Errc::truncated, "the modelled section");
     if (f == Field::tx_shape) {
-      m.last_shape = m.shape[m.last_shape].decode(m_rc);
-      return static_cast<std::uint8_t>(m.last_shape);
+      const auto shape = static_cast<std::uint8_t>(m.shape[m.last_shape].decode(m_rc));
+      m.shaped(shape);
+      return shape;
     }
     m.last_word_tag = m.word_tag[m.last_word_tag].decode(m_rc);
     return static_cast<std::uint8_t>(m.last_word_tag);
@@ -369,7 +448,11 @@ class ModelSource {
     return {};
   }
 
-  Result<std::uint64_t> reference(Field f) { return u64(m_models->reference(f)); }
+  Result<std::uint64_t> reference(Field f) {
+    ROLLUP_TRY(auto ref, u64(m_models->reference(f)));
+    m_models->referenced(f, ref);
+    return ref;
+  }
 
   // Reserves decoded bytes against the budget before the caller allocates them: n items of
   // `each` bytes.
@@ -394,18 +477,29 @@ class ModelSource {
     return v.w[0];
   }
   Result<std::uint64_t> recent_u64(RecentValues<std::uint64_t>& recent, NumberModel<1>& model) {
-    ROLLUP_TRY(auto hit, recent.decode(m_rc));
+    ROLLUP_TRY(auto hit, recent.coder.decode(m_rc, recent.list));
     if (hit) return *hit;
     ROLLUP_TRY(auto v, u64(model));
-    ROLLUP_TRY_VOID(recent.added(v));
+    ROLLUP_TRY_VOID(recent.coder.added(recent.list, v));
+    return v;
+  }
+  Result<std::uint64_t> tx_gas() {
+    Models& m = *m_models;
+    auto* own = m.gas_by_recipient.list(m.recipient);
+    if (own != nullptr) {
+      ROLLUP_TRY(auto hit, m.gas_by_recipient.coder.decode(m_rc, *own));
+      if (hit) return *hit;
+    }
+    ROLLUP_TRY(auto v, recent_u64(m.tx_gas_recent, m.tx_gas));
+    if (own != nullptr) ROLLUP_TRY_VOID(m.gas_by_recipient.coder.added(*own, v));
     return v;
   }
   Result<uint256> recent_decimal(RecentValues<uint256>& recent, DecimalModel& model) {
     if (overrun()) return fail(Errc::truncated, "the modelled section");
-    ROLLUP_TRY(auto hit, recent.decode(m_rc));
+    ROLLUP_TRY(auto hit, recent.coder.decode(m_rc, recent.list));
     if (hit) return *hit;
     ROLLUP_TRY(auto v, model.decode(m_rc));
-    ROLLUP_TRY_VOID(recent.added(v));
+    ROLLUP_TRY_VOID(recent.coder.added(recent.list, v));
     return v;
   }
 
