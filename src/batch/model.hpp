@@ -165,6 +165,8 @@ class RecentList {
     if (m_count < K) ++m_count;
     to_front(m_count - 1, v);
   }
+  // After a value was coded (it is then at the front): what to expect next in its place.
+  void replace_front(const Value& v) { m_values[0] = v; }
 
  private:
   void to_front(std::size_t i, const Value& v) {
@@ -258,6 +260,9 @@ class GasByRecipient {
 // Every model of the section, one per field (fields.hpp), in their initial state.
 struct Models {
   NumberModel<1> timestamp, origin, tx_count, nonce, data_length, access_count, access_keys;
+  // The nonces the last sixteen senders would use next (each coded nonce + 1): a sender with
+  // several transactions in the batch then costs a few bits per nonce.
+  RecentValues<std::uint64_t> next_nonce;
   RecentValues<std::uint64_t> block_gas_recent, tx_gas_recent;
   GasByRecipient gas_by_recipient;
   NumberModel<1> block_gas, tx_gas;
@@ -273,8 +278,18 @@ struct Models {
   unsigned last_shape = 0;
   std::array<BitTree<2>, 4> word_tag{};  // context: the previous word's tag
   unsigned last_word_tag = 0;
-  std::array<BitTree<8>, 256> raw_byte{};  // context: the previous raw calldata byte
-  unsigned last_raw_byte = 0;
+  // Bytes with structure, each with the previous byte of its kind as context: raw calldata
+  // (code, packed arguments), and 32-byte words and storage keys (often small numbers).
+  struct ByteModel {
+    std::array<BitTree<8>, 256> tree{};
+    unsigned last = 0;
+  };
+  ByteModel raw_byte, word_byte;
+  ByteModel* byte_model(Field f) {
+    if (f == Field::data_raw) return &raw_byte;
+    if (f == Field::word_raw || f == Field::access_key) return &word_byte;
+    return nullptr;  // addresses, hashes and selectors: keccak outputs, nothing to predict
+  }
 
   // Notes a reference in the address table before it is coded.
   void referenced(Field f, std::uint64_t ref) {
@@ -309,7 +324,6 @@ class ModelSink {
       case Field::block_timestamp: return m.timestamp.encode(m_rc, 0, v);
       case Field::block_origin: return m.origin.encode(m_rc, 0, v);
       case Field::block_tx_count: return m.tx_count.encode(m_rc, 0, v);
-      case Field::tx_nonce: return m.nonce.encode(m_rc, 0, v);
       case Field::data_length: return m.data_length.encode(m_rc, 0, v);
       case Field::access_count: return m.access_count.encode(m_rc, 0, v);
       case Field::access_key_count: return m.access_keys.encode(m_rc, 0, v);
@@ -317,6 +331,10 @@ class ModelSink {
         if (m.block_gas_recent.coder.encode(m_rc, m.block_gas_recent.list, v)) {
           m.block_gas.encode(m_rc, 0, v);
         }
+        return;
+      case Field::tx_nonce:
+        if (m.next_nonce.coder.encode(m_rc, m.next_nonce.list, v)) m.nonce.encode(m_rc, 0, v);
+        m.next_nonce.list.replace_front(v + 1);  // wraps at 2^64 on both sides alike
         return;
       case Field::tx_gas: {
         auto* own = m.gas_by_recipient.list(m.recipient);
@@ -364,15 +382,13 @@ class ModelSink {
   }
 
   void bytes(Field f, ByteView data) {
-    if (f == Field::data_raw) {
-      Models& m = *m_models;
+    if (auto* model = m_models->byte_model(f)) {
       for (const std::uint8_t b : data) {
-        m.raw_byte[m.last_raw_byte].encode(m_rc, b);
-        m.last_raw_byte = b;
+        model->tree[model->last].encode(m_rc, b);
+        model->last = b;
       }
       return;
     }
-    // Hashes, new addresses and selectors, raw words: nothing to predict.
     for (const std::uint8_t b : data) m_rc.direct(b, 8);
   }
 
@@ -399,7 +415,11 @@ class ModelSource {
       case Field::block_timestamp: return u64(m.timestamp);
       case Field::block_origin: return u64(m.origin);
       case Field::block_tx_count: return u64(m.tx_count);
-      case Field::tx_nonce: return u64(m.nonce);
+      case Field::tx_nonce: {
+        ROLLUP_TRY(auto v, recent_u64(m.next_nonce, m.nonce));
+        m.next_nonce.list.replace_front(v + 1);
+        return v;
+      }
       case Field::data_length: return u64(m.data_length);
       case Field::access_count: return u64(m.access_count);
       case Field::access_key_count: return u64(m.access_keys);
@@ -435,11 +455,10 @@ class ModelSource {
 
   // The caller has charged the size (charge()) before allocating `out`.
   Result<void> bytes(Field f, std::uint8_t* out, std::size_t n) {
-    if (f == Field::data_raw) {
-      Models& m = *m_models;
+    if (auto* model = m_models->byte_model(f)) {
       for (std::size_t i = 0; i < n; ++i) {
-        m.last_raw_byte = m.raw_byte[m.last_raw_byte].decode(m_rc);
-        out[i] = static_cast<std::uint8_t>(m.last_raw_byte);
+        model->last = model->tree[model->last].decode(m_rc);
+        out[i] = static_cast<std::uint8_t>(model->last);
       }
     } else {
       for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(m_rc.direct(8));
