@@ -198,9 +198,10 @@ class BudgetedModelSource : public detail::ModelSource {
   using ModelSource::ModelSource;
   Result<void> reserve(Field f, std::uint64_t n) {
     switch (f) {
+      // docs/protocol.md fixes these charges, so every decoder accepts the same batches.
       case Field::word_tag: return charge(n, 32);
-      case Field::access_count: return charge(n, sizeof(types::AccessListEntry));
-      case Field::access_key: return charge(n, sizeof(Hash));
+      case Field::access_count: return charge(n, 64);
+      case Field::access_key: return charge(n, 32);
       default: return charge(n, 1);
     }
   }
