@@ -8,7 +8,8 @@
 // nonce sequences, EIP-1559 and legacy transactions priced the way ethers and viem price them from
 // a drifting base fee, amounts that are partly round (what people type) and partly arbitrary.
 //
-//   rollup-batchbench [--transactions N] [--batch-bytes B] [--zstd-level L] [--corpus NAME]
+//   rollup-batchbench [--transactions N] [--batch-bytes B] [--zstd-level L]
+//                     [--zstd | --brotli | --modelled] [--corpus NAME]
 
 #include <zlib.h>
 
@@ -236,10 +237,11 @@ Totals measure(const Corpus& c, std::size_t batch_bytes, const batch::EncodeOpti
 }
 
 [[noreturn]] void usage(const char* why) {
-  std::fprintf(stderr,
-               "rollup-batchbench: %s\nusage: rollup-batchbench [--transactions N] "
-               "[--batch-bytes B] [--zstd-level L] [--brotli] [--corpus NAME]\n",
-               why);
+  std::fprintf(
+      stderr,
+      "rollup-batchbench: %s\nusage: rollup-batchbench [--transactions N] "
+      "[--batch-bytes B] [--zstd-level L] [--zstd | --brotli | --modelled] [--corpus NAME]\n",
+      why);
   std::exit(2);
 }
 
@@ -269,6 +271,10 @@ int main(int argc, char** argv) {
       options.level = static_cast<int>(count());
     else if (arg == "--brotli")
       options.compression = batch::Compression::brotli;
+    else if (arg == "--zstd")
+      options.compression = batch::Compression::zstd;
+    else if (arg == "--modelled")
+      options.compression = batch::Compression::modelled;
     else if (arg == "--corpus")
       only = value();
     else

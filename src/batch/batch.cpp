@@ -1,5 +1,11 @@
 // The batch codec. docs/protocol.md ("Batches") is the specification; the stream numbers, the
-// shape bits and the number, reference and word encodings below follow it field for field.
+// shape bits, the models and the number, reference and word encodings below follow it field for
+// field.
+//
+// One walk over the batch (Encoder, Decoder) produces or consumes the fields in the order the
+// specification gives; where they go is the section form's business: StreamSink/StreamSource put
+// each field in its column (for zstd, brotli or none), ModelSink/ModelSource (model.hpp) code it
+// with the range coder.
 
 #include "rollup/batch/batch.hpp"
 
@@ -11,46 +17,85 @@
 #include <unordered_set>
 
 #include "compress.hpp"
+#include "fields.hpp"
+#include "model.hpp"
+#include "number.hpp"
 #include "rollup/base/assert.hpp"
 #include "varint.hpp"
 
 namespace rollup::batch {
 namespace {
 
+using detail::Field;
+
 constexpr std::uint8_t k_version = 1;
 constexpr int k_default_zstd_level = 19;
 constexpr int k_default_brotli_level = 11;
 
-// The columns of the structured section, in the order they are written. The order groups streams
-// whose bytes look alike, which helps the compressor's entropy stage.
+// The columns of the column form, in the order they are written. The order groups streams whose
+// bytes look alike, which helps the compressor's entropy stage.
 enum Stream : std::size_t {
-  s_block_timestamp,    // varint: first absolute, then the increase over the previous block
-  s_block_gas_limit,    // varint
-  s_block_beneficiary,  // address reference
-  s_block_origin,       // varint: first absolute L1 number, then the increase
-  s_origin_hash,        // 32 bytes for the first block and for each block whose origin moved
-  s_block_tx_count,     // varint
-  s_tx_shape,           // one byte per transaction (k_shape_* bits)
-  s_tx_nonce,           // varint
-  s_tx_gas,             // varint
-  s_fee_exponent,       // number exponents: gas price, or priority fee then max fee
-  s_fee_mantissa,       // number mantissas, same order
+  s_block_timestamp,
+  s_block_gas_limit,
+  s_block_beneficiary,
+  s_block_origin,
+  s_origin_hash,
+  s_block_tx_count,
+  s_tx_shape,
+  s_tx_nonce,
+  s_tx_gas,
+  s_fee_exponent,  // number exponents: gas price, or priority fee then headroom
+  s_fee_mantissa,  // number mantissas, same order
   s_value_exponent,
   s_value_mantissa,
-  s_to,             // address reference (not for creations)
-  s_data_length,    // ABI form: word count; raw form: byte count
-  s_selector,       // selector reference
-  s_new_selector,   // 4 bytes per selector first seen
-  s_word_tag,       // one byte per ABI word (k_word_*)
-  s_word_address,   // address reference per address word
-  s_word_exponent,  // number exponent per number word
+  s_to,
+  s_data_length,
+  s_selector,
+  s_new_selector,
+  s_word_tag,
+  s_word_address,
+  s_word_exponent,
   s_word_mantissa,
-  s_word_raw,     // 32 bytes per raw word
-  s_data_raw,     // the bytes of raw-form data
+  s_word_raw,
+  s_data_raw,
   s_access_list,  // entry count; per entry an address reference, key count, keys
-  s_new_address,  // 20 bytes per address first seen
+  s_new_address,
   k_stream_count
 };
+
+// The column of each field (for numbers, the exponent's; the mantissa's is the next one).
+constexpr Stream stream_of(Field f) {
+  switch (f) {
+    case Field::block_timestamp: return s_block_timestamp;
+    case Field::block_gas_limit: return s_block_gas_limit;
+    case Field::beneficiary: return s_block_beneficiary;
+    case Field::block_origin: return s_block_origin;
+    case Field::origin_hash: return s_origin_hash;
+    case Field::block_tx_count: return s_block_tx_count;
+    case Field::tx_shape: return s_tx_shape;
+    case Field::tx_nonce: return s_tx_nonce;
+    case Field::tx_gas: return s_tx_gas;
+    case Field::fee_price:
+    case Field::fee_tip:
+    case Field::fee_headroom: return s_fee_exponent;
+    case Field::value: return s_value_exponent;
+    case Field::to: return s_to;
+    case Field::data_length: return s_data_length;
+    case Field::selector: return s_selector;
+    case Field::new_selector: return s_new_selector;
+    case Field::word_tag: return s_word_tag;
+    case Field::word_address: return s_word_address;
+    case Field::word_number: return s_word_exponent;
+    case Field::word_raw: return s_word_raw;
+    case Field::data_raw: return s_data_raw;
+    case Field::access_count:
+    case Field::access_address:
+    case Field::access_key_count:
+    case Field::access_key: return s_access_list;
+    case Field::new_address: return s_new_address;
+  }
+  return k_stream_count;
+}
 
 // Shape byte of a transaction.
 constexpr std::uint8_t k_shape_type_mask = 0x03;    // 0 legacy, 1 EIP-2930, 2 EIP-1559
@@ -64,68 +109,118 @@ constexpr std::uint8_t k_data_empty = 0, k_data_abi = 1, k_data_raw = 2;
 constexpr std::uint8_t k_word_zero = 0, k_word_address = 1, k_word_number = 2, k_word_raw = 3;
 
 constexpr std::size_t k_signature_bytes = 64;
-constexpr unsigned k_max_exponent = 77;  // 10^77 < 2^256 < 10^78
 
-// --- numbers: value = mantissa * 10^exponent, exponent as large as possible ------------------
+// --- the column form ----------------------------------------------------------------------------
 
-void put_number(Bytes& exponents, Bytes& mantissas, const uint256& value) {
-  unsigned e = 0;
-  if (value.fits_u64()) {
-    std::uint64_t m = value.w[0];
-    if (m != 0) {
-      while (m % 10 == 0) {
-        m /= 10;
-        ++e;
+class StreamSink {
+ public:
+  void count(Field f, std::uint64_t v) { put_varint(s(f), v); }
+  void number(Field f, const uint256& v) {
+    const detail::Decimal d = detail::split_number(v);
+    m_streams[stream_of(f)].push_back(static_cast<std::uint8_t>(d.exponent));
+    put_varint(m_streams[stream_of(f) + 1], d.mantissa);
+  }
+  void byte(Field f, std::uint8_t b) { s(f).push_back(b); }
+  void bytes(Field f, ByteView data) { s(f).insert(s(f).end(), data.begin(), data.end()); }
+  void reference(Field f, std::uint64_t ref) { put_varint(s(f), ref); }
+
+  [[nodiscard]] Bytes finish() const {
+    std::size_t total = 0;
+    for (const auto& stream : m_streams) total += stream.size() + 5;
+    Bytes out;
+    out.reserve(total);
+    for (const auto& stream : m_streams) {
+      put_varint(out, stream.size());
+      out.insert(out.end(), stream.begin(), stream.end());
+    }
+    return out;
+  }
+
+ private:
+  Bytes& s(Field f) { return m_streams[stream_of(f)]; }
+  std::array<Bytes, k_stream_count> m_streams;
+};
+
+class StreamSource {
+ public:
+  explicit StreamSource(ByteView structured) : m_rest(structured) {}
+
+  Result<void> open() {
+    for (auto& stream : m_streams) {
+      ROLLUP_TRY(auto length, m_rest.varint());
+      ROLLUP_TRY(auto bytes, m_rest.take(length));
+      stream = Reader(bytes);
+    }
+    if (!m_rest.empty()) return fail(Errc::trailing_bytes, "after the last stream");
+    return {};
+  }
+
+  Result<std::uint64_t> count(Field f) { return s(f).varint(); }
+  Result<uint256> number(Field f) {
+    ROLLUP_TRY(auto e, m_streams[stream_of(f)].byte());
+    ROLLUP_TRY(auto m, m_streams[stream_of(f) + 1].varint256());
+    return detail::join_number(e, m);
+  }
+  Result<std::uint8_t> byte(Field f) { return s(f).byte(); }
+  Result<void> bytes(Field f, std::uint8_t* out, std::size_t n) {
+    ROLLUP_TRY(auto in, s(f).take(n));
+    std::copy(in.begin(), in.end(), out);
+    return {};
+  }
+  Result<std::uint64_t> reference(Field f) { return s(f).varint(); }
+
+  // Bounds a count read from the input before anything is allocated for it: every item takes at
+  // least one byte of its stream (a key 32), so a count the stream cannot hold is a truncation.
+  Result<void> reserve(Field f, std::uint64_t n) {
+    const std::uint64_t each = f == Field::access_key ? 32 : 1;
+    if (n > s(f).remaining() / each) return fail(Errc::truncated, "a count past its stream");
+    return {};
+  }
+
+  Result<void> finish() {
+    for (std::size_t i = 0; i < m_streams.size(); ++i) {
+      if (!m_streams[i].empty()) {
+        return fail(Errc::trailing_bytes, "stream " + std::to_string(i) + " not used up");
       }
     }
-    exponents.push_back(static_cast<std::uint8_t>(e));
-    put_varint(mantissas, m);
-    return;
+    return {};
   }
-  uint256 m = value;
-  const uint256 ten(10);
-  for (;;) {
-    const auto [q, r] = divmod(m, ten);
-    if (!r.is_zero()) break;
-    m = q;
-    ++e;
-  }
-  exponents.push_back(static_cast<std::uint8_t>(e));
-  put_varint(mantissas, m);
-}
 
-Result<uint256> get_number(Reader& exponents, Reader& mantissas) {
-  ROLLUP_TRY(auto e, exponents.byte());
-  ROLLUP_TRY(auto m, mantissas.varint256());
-  if (m.is_zero()) {
-    if (e != 0) return fail(Errc::non_canonical, "number: zero with an exponent");
-    return m;
+ private:
+  Reader& s(Field f) { return m_streams[stream_of(f)]; }
+  Reader m_rest;
+  std::array<Reader, k_stream_count> m_streams{};
+};
+
+// The modelled form's decoder also charges what it allocates against the decompressed-size limit.
+class BudgetedModelSource : public detail::ModelSource {
+ public:
+  using ModelSource::ModelSource;
+  Result<void> reserve(Field f, std::uint64_t n) {
+    switch (f) {
+      // docs/protocol.md fixes these charges, so every decoder accepts the same batches.
+      case Field::word_tag: return charge(n, 32);
+      case Field::access_count: return charge(n, 64);
+      case Field::access_key: return charge(n, 32);
+      default: return charge(n, 1);
+    }
   }
-  if (e > k_max_exponent) return fail(Errc::non_canonical, "number: exponent past 77");
-  const bool divisible = m.fits_u64() ? m.w[0] % 10 == 0 : divmod(m, uint256(10)).rem.is_zero();
-  if (divisible) return fail(Errc::non_canonical, "number: mantissa divisible by ten");
-  // m * 10^e, checking for overflow at each step: 10^e alone fits, the product may not.
-  uint256 v = m;
-  for (unsigned i = 0; i < e; ++i) {
-    if (v > uint256::max() / uint256(10)) return fail(Errc::inconsistent, "number above 2^256");
-    v = v * uint256(10);
-  }
-  return v;
-}
+};
 
 // --- tables: values seen earlier in the batch are written as their index + 1; 0 means "new" ---
 
 template <typename Key>
 class EncodeTable {
  public:
-  // Writes the reference; a new key is also appended to `literals`.
-  void put(Bytes& refs, Bytes& literals, const Key& key) {
+  // Writes the reference; a new key also goes to its literal field.
+  template <typename Sink>
+  void put(Sink& sink, Field ref, Field literal, const Key& key) {
     auto [it, inserted] = m_index.try_emplace(key, m_index.size());
     if (inserted) {
-      put_varint(refs, 0);
-      literals.insert(literals.end(), key.bytes.begin(), key.bytes.end());
+      sink.reference(ref, 0);
+      sink.bytes(literal, key.view());
     } else {
-      put_varint(refs, it->second + 1);
+      sink.reference(ref, it->second + 1);
     }
   }
   [[nodiscard]] bool contains(const Key& key) const { return m_index.contains(key); }
@@ -138,8 +233,10 @@ template <typename Key>
 class DecodeTable {
  public:
   // `was_new`, when given, tells whether the value was written out rather than referenced.
-  Result<Key> get(Reader& refs, Reader& literals, std::string_view what, bool* was_new = nullptr) {
-    ROLLUP_TRY(auto ref, refs.varint());
+  template <typename Source>
+  Result<Key> get(Source& src, Field ref_field, Field literal, std::string_view what,
+                  bool* was_new = nullptr) {
+    ROLLUP_TRY(auto ref, src.reference(ref_field));
     if (was_new != nullptr) *was_new = ref == 0;
     if (ref != 0) {
       if (ref > m_entries.size()) {
@@ -148,9 +245,8 @@ class DecodeTable {
       }
       return m_entries[ref - 1];
     }
-    ROLLUP_TRY(auto raw, literals.take(Key{}.bytes.size()));
     Key key;
-    std::copy(raw.begin(), raw.end(), key.bytes.begin());
+    ROLLUP_TRY_VOID(src.bytes(literal, key.bytes.data(), key.bytes.size()));
     // A key already in the table must be written as its reference: one encoding per batch.
     if (!m_seen.emplace(key).second) {
       return fail(Errc::non_canonical, std::string(what) + ": a known value written again");
@@ -193,6 +289,7 @@ std::uint8_t word_tag(const std::uint8_t* word, const Table& addresses) {
 
 // --- encoder ---------------------------------------------------------------------------------
 
+template <typename Sink>
 class Encoder {
  public:
   explicit Encoder(std::uint64_t chain_id) : m_chain_id(chain_id) {}
@@ -205,17 +302,19 @@ class Encoder {
       if (b.origin.number == previous->origin.number && b.origin.hash != previous->origin.hash) {
         return invalid("one L1 origin number with two hashes");
       }
-      put_varint(s(s_block_timestamp), b.timestamp - previous->timestamp);
-      put_varint(s(s_block_origin), b.origin.number - previous->origin.number);
-      if (b.origin.number != previous->origin.number) append(s(s_origin_hash), b.origin.hash);
+      m_sink.count(Field::block_timestamp, b.timestamp - previous->timestamp);
+      m_sink.count(Field::block_origin, b.origin.number - previous->origin.number);
+      if (b.origin.number != previous->origin.number) {
+        m_sink.bytes(Field::origin_hash, b.origin.hash.view());
+      }
     } else {
-      put_varint(s(s_block_timestamp), b.timestamp);
-      put_varint(s(s_block_origin), b.origin.number);
-      append(s(s_origin_hash), b.origin.hash);
+      m_sink.count(Field::block_timestamp, b.timestamp);
+      m_sink.count(Field::block_origin, b.origin.number);
+      m_sink.bytes(Field::origin_hash, b.origin.hash.view());
     }
-    put_varint(s(s_block_gas_limit), b.gas_limit);
-    m_addresses.put(s(s_block_beneficiary), s(s_new_address), b.beneficiary);
-    put_varint(s(s_block_tx_count), b.transactions.size());
+    m_sink.count(Field::block_gas_limit, b.gas_limit);
+    m_addresses.put(m_sink, Field::beneficiary, Field::new_address, b.beneficiary);
+    m_sink.count(Field::block_tx_count, b.transactions.size());
     for (const auto& t : b.transactions) ROLLUP_TRY_VOID(transaction(t));
     return {};
   }
@@ -224,26 +323,11 @@ class Encoder {
     return m_signed;
   }
 
-  Bytes structured() const {
-    std::size_t total = 0;
-    for (const auto& stream : m_streams) total += stream.size() + 5;
-    Bytes out;
-    out.reserve(total);
-    for (const auto& stream : m_streams) {
-      put_varint(out, stream.size());
-      out.insert(out.end(), stream.begin(), stream.end());
-    }
-    return out;
-  }
+  Bytes finish() { return m_sink.finish(); }
 
  private:
   static std::unexpected<Error> invalid(std::string what) {
     return fail(Errc::invalid_batch, std::move(what));
-  }
-  Bytes& s(Stream id) { return m_streams[id]; }
-  template <std::size_t N>
-  static void append(Bytes& out, const FixedBytes<N>& v) {
-    out.insert(out.end(), v.bytes.begin(), v.bytes.end());
   }
 
   Result<void> transaction(const types::Transaction& t) {
@@ -264,39 +348,38 @@ class Encoder {
     }
     if (t.y_parity > 1) return invalid("y parity above 1");
     if (t.s.w[3] >> 63 != 0) return invalid("a signature s above n/2");
+    if (t.type == types::TxType::dynamic_fee) {
+      if (t.max_fee_per_gas < t.max_priority_fee_per_gas) {
+        return invalid("a priority fee above the fee cap");
+      }
+    } else if (t.max_fee_per_gas != t.max_priority_fee_per_gas) {
+      return invalid("a one-price transaction with two fee fields");
+    }
     if (t.is_create()) shape |= k_shape_create;
     if (!t.access_list.empty()) shape |= k_shape_access_list;
     const std::uint8_t form = data_form(t.data.size());
     shape |= static_cast<std::uint8_t>(form << k_shape_data_shift);
-    s(s_tx_shape).push_back(shape);
-
-    put_varint(s(s_tx_nonce), t.nonce);
-    put_varint(s(s_tx_gas), t.gas_limit);
+    m_sink.byte(Field::tx_shape, shape);
+    // The recipient first: the modelled form predicts the gas limit from it.
+    if (t.to) m_addresses.put(m_sink, Field::to, Field::new_address, *t.to);
+    m_sink.count(Field::tx_nonce, t.nonce);
+    m_sink.count(Field::tx_gas, t.gas_limit);
     if (t.type == types::TxType::dynamic_fee) {
       // Wallets price a transaction as a multiple of a recent base fee plus the priority fee, so
       // the difference repeats across a block's transactions where the cap itself does not.
-      if (t.max_fee_per_gas < t.max_priority_fee_per_gas) {
-        return invalid("a priority fee above the fee cap");
-      }
-      put_number(s(s_fee_exponent), s(s_fee_mantissa), t.max_priority_fee_per_gas);
-      put_number(s(s_fee_exponent), s(s_fee_mantissa),
-                 t.max_fee_per_gas - t.max_priority_fee_per_gas);
+      m_sink.number(Field::fee_tip, t.max_priority_fee_per_gas);
+      m_sink.number(Field::fee_headroom, t.max_fee_per_gas - t.max_priority_fee_per_gas);
     } else {
-      if (t.max_fee_per_gas != t.max_priority_fee_per_gas) {
-        return invalid("a one-price transaction with two fee fields");
-      }
-      put_number(s(s_fee_exponent), s(s_fee_mantissa), t.max_fee_per_gas);
+      m_sink.number(Field::fee_price, t.max_fee_per_gas);
     }
-    put_number(s(s_value_exponent), s(s_value_mantissa), t.value);
-    if (t.to) m_addresses.put(s(s_to), s(s_new_address), *t.to);
+    m_sink.number(Field::value, t.value);
     data(t.data, form);
     if (!t.access_list.empty()) {
-      Bytes& al = s(s_access_list);
-      put_varint(al, t.access_list.size());
+      m_sink.count(Field::access_count, t.access_list.size());
       for (const auto& entry : t.access_list) {
-        m_addresses.put(al, s(s_new_address), entry.address);
-        put_varint(al, entry.storage_keys.size());
-        for (const auto& key : entry.storage_keys) append(al, key);
+        m_addresses.put(m_sink, Field::access_address, Field::new_address, entry.address);
+        m_sink.count(Field::access_key_count, entry.storage_keys.size());
+        for (const auto& key : entry.storage_keys) m_sink.bytes(Field::access_key, key.view());
       }
     }
     m_signed.push_back(&t);
@@ -306,37 +389,35 @@ class Encoder {
   void data(const Bytes& d, std::uint8_t form) {
     if (form == k_data_empty) return;
     if (form == k_data_raw) {
-      put_varint(s(s_data_length), d.size());
-      s(s_data_raw).insert(s(s_data_raw).end(), d.begin(), d.end());
+      m_sink.count(Field::data_length, d.size());
+      m_sink.bytes(Field::data_raw, d);
       return;
     }
     const std::size_t words = (d.size() - 4) / 32;
-    put_varint(s(s_data_length), words);
+    m_sink.count(Field::data_length, words);
     Selector sel;
     std::copy_n(d.begin(), 4, sel.bytes.begin());
-    m_selectors.put(s(s_selector), s(s_new_selector), sel);
+    m_selectors.put(m_sink, Field::selector, Field::new_selector, sel);
     for (std::size_t i = 0; i < words; ++i) {
       const std::uint8_t* w = d.data() + 4 + 32 * i;
       const std::uint8_t tag = word_tag(w, m_addresses);
-      s(s_word_tag).push_back(tag);
+      m_sink.byte(Field::word_tag, tag);
       switch (tag) {
         case k_word_zero: break;
         case k_word_address: {
           Address a;
           std::copy(w + 12, w + 32, a.bytes.begin());
-          m_addresses.put(s(s_word_address), s(s_new_address), a);
+          m_addresses.put(m_sink, Field::word_address, Field::new_address, a);
           break;
         }
-        case k_word_number:
-          put_number(s(s_word_exponent), s(s_word_mantissa), uint256::from_be32(w));
-          break;
-        default: s(s_word_raw).insert(s(s_word_raw).end(), w, w + 32); break;
+        case k_word_number: m_sink.number(Field::word_number, uint256::from_be32(w)); break;
+        default: m_sink.bytes(Field::word_raw, ByteView(w, 32)); break;
       }
     }
   }
 
   std::uint64_t m_chain_id;
-  std::array<Bytes, k_stream_count> m_streams;
+  Sink m_sink;
   EncodeTable<Address> m_addresses;
   EncodeTable<Selector> m_selectors;
   std::vector<const types::Transaction*> m_signed;
@@ -344,27 +425,17 @@ class Encoder {
 
 // --- decoder ---------------------------------------------------------------------------------
 
+template <typename Source>
 class Decoder {
  public:
-  Decoder(std::uint64_t chain_id, ByteView structured) : m_chain_id(chain_id) {
-    m_rest = Reader(structured);
-  }
-
-  Result<void> open_streams() {
-    for (auto& stream : m_streams) {
-      ROLLUP_TRY(auto length, m_rest.varint());
-      ROLLUP_TRY(auto bytes, m_rest.take(length));
-      stream = Reader(bytes);
-    }
-    if (!m_rest.empty()) return fail(Errc::trailing_bytes, "after the last stream");
-    return {};
-  }
+  Decoder(std::uint64_t chain_id, Source& source, std::uint64_t transactions)
+      : m_chain_id(chain_id), m_src(source), m_remaining_transactions(transactions) {}
 
   Result<BlockData> block(std::uint64_t number, const BlockData* previous) {
     BlockData b;
     b.number = number;
-    ROLLUP_TRY(auto time, s(s_block_timestamp).varint());
-    ROLLUP_TRY(auto origin, s(s_block_origin).varint());
+    ROLLUP_TRY(auto time, m_src.count(Field::block_timestamp));
+    ROLLUP_TRY(auto origin, m_src.count(Field::block_origin));
     if (previous != nullptr) {
       if (time > UINT64_MAX - previous->timestamp ||
           origin > UINT64_MAX - previous->origin.number) {
@@ -378,15 +449,14 @@ class Decoder {
       b.origin.number = origin;
     }
     if (previous == nullptr || origin != 0) {
-      ROLLUP_TRY(auto hash, s(s_origin_hash).template fixed<32>());
-      b.origin.hash = hash;
+      ROLLUP_TRY_VOID(m_src.bytes(Field::origin_hash, b.origin.hash.bytes.data(), 32));
     }
-    ROLLUP_TRY(auto gas_limit, s(s_block_gas_limit).varint());
+    ROLLUP_TRY(auto gas_limit, m_src.count(Field::block_gas_limit));
     b.gas_limit = gas_limit;
     ROLLUP_TRY(auto beneficiary,
-               m_addresses.get(s(s_block_beneficiary), s(s_new_address), "beneficiary"));
+               m_addresses.get(m_src, Field::beneficiary, Field::new_address, "beneficiary"));
     b.beneficiary = beneficiary;
-    ROLLUP_TRY(auto count, s(s_block_tx_count).varint());
+    ROLLUP_TRY(auto count, m_src.count(Field::block_tx_count));
     if (count > m_remaining_transactions) {
       return fail(Errc::inconsistent, "blocks hold more transactions than the batch");
     }
@@ -399,26 +469,17 @@ class Decoder {
     return b;
   }
 
-  void expect_transactions(std::uint64_t n) { m_remaining_transactions = n; }
-
   Result<void> finish() {
     if (m_remaining_transactions != 0) {
       return fail(Errc::inconsistent, "the blocks hold fewer transactions than the batch");
     }
-    for (std::size_t i = 0; i < m_streams.size(); ++i) {
-      if (!m_streams[i].empty()) {
-        return fail(Errc::trailing_bytes, "stream " + std::to_string(i) + " not used up");
-      }
-    }
-    return {};
+    return m_src.finish();
   }
 
  private:
-  Reader& s(Stream id) { return m_streams[id]; }
-
   Result<types::Transaction> transaction() {
     types::Transaction t;
-    ROLLUP_TRY(auto shape, s(s_tx_shape).byte());
+    ROLLUP_TRY(auto shape, m_src.byte(Field::tx_shape));
     const std::uint8_t type = shape & k_shape_type_mask;
     const std::uint8_t form = (shape & k_shape_data_mask) >> k_shape_data_shift;
     if ((shape & 0x80) != 0 || type == 3 || form == 3) {
@@ -432,77 +493,79 @@ class Decoder {
     }
     t.type = static_cast<types::TxType>(type);
     if (type != 0 || (shape & k_shape_protected) != 0) t.chain_id = m_chain_id;
-    ROLLUP_TRY(auto nonce, s(s_tx_nonce).varint());
+    if ((shape & k_shape_create) == 0) {
+      ROLLUP_TRY(auto to, m_addresses.get(m_src, Field::to, Field::new_address, "recipient"));
+      t.to = to;
+    }
+    ROLLUP_TRY(auto nonce, m_src.count(Field::tx_nonce));
     t.nonce = nonce;
-    ROLLUP_TRY(auto gas, s(s_tx_gas).varint());
+    ROLLUP_TRY(auto gas, m_src.count(Field::tx_gas));
     t.gas_limit = gas;
     if (t.type == types::TxType::dynamic_fee) {
-      ROLLUP_TRY(auto tip, get_number(s(s_fee_exponent), s(s_fee_mantissa)));
-      ROLLUP_TRY(auto headroom, get_number(s(s_fee_exponent), s(s_fee_mantissa)));
+      ROLLUP_TRY(auto tip, m_src.number(Field::fee_tip));
+      ROLLUP_TRY(auto headroom, m_src.number(Field::fee_headroom));
       if (headroom > uint256::max() - tip) return fail(Errc::inconsistent, "fee cap above 2^256");
       t.max_priority_fee_per_gas = tip;
       t.max_fee_per_gas = tip + headroom;
     } else {
-      ROLLUP_TRY(auto price, get_number(s(s_fee_exponent), s(s_fee_mantissa)));
+      ROLLUP_TRY(auto price, m_src.number(Field::fee_price));
       t.max_priority_fee_per_gas = price;
       t.max_fee_per_gas = price;
     }
-    ROLLUP_TRY(auto value, get_number(s(s_value_exponent), s(s_value_mantissa)));
+    ROLLUP_TRY(auto value, m_src.number(Field::value));
     t.value = value;
-    if ((shape & k_shape_create) == 0) {
-      ROLLUP_TRY(auto to, m_addresses.get(s(s_to), s(s_new_address), "recipient"));
-      t.to = to;
-    }
     ROLLUP_TRY_VOID(data(t.data, form));
-    if ((shape & k_shape_access_list) != 0) {
-      Reader& al = s(s_access_list);
-      ROLLUP_TRY(auto entries, al.varint());
-      if (entries == 0) return fail(Errc::non_canonical, "an empty access list marked present");
-      // Each entry takes at least two bytes, so the stream's size bounds the count.
-      if (entries > al.remaining()) return fail(Errc::truncated, "access list");
-      t.access_list.reserve(entries);
-      for (std::uint64_t i = 0; i < entries; ++i) {
-        types::AccessListEntry entry;
-        ROLLUP_TRY(auto address, m_addresses.get(al, s(s_new_address), "access list"));
-        entry.address = address;
-        ROLLUP_TRY(auto keys, al.varint());
-        if (keys > al.remaining() / 32) return fail(Errc::truncated, "access list keys");
-        entry.storage_keys.reserve(keys);
-        for (std::uint64_t k = 0; k < keys; ++k) {
-          ROLLUP_TRY(auto key, al.template fixed<32>());
-          entry.storage_keys.push_back(key);
-        }
-        t.access_list.push_back(std::move(entry));
-      }
-    }
+    if ((shape & k_shape_access_list) != 0) ROLLUP_TRY_VOID(access_list(t.access_list));
     return t;
+  }
+
+  Result<void> access_list(types::AccessList& out) {
+    ROLLUP_TRY(auto entries, m_src.count(Field::access_count));
+    if (entries == 0) return fail(Errc::non_canonical, "an empty access list marked present");
+    ROLLUP_TRY_VOID(m_src.reserve(Field::access_count, entries));
+    out.reserve(entries);
+    for (std::uint64_t i = 0; i < entries; ++i) {
+      types::AccessListEntry entry;
+      ROLLUP_TRY(auto address,
+                 m_addresses.get(m_src, Field::access_address, Field::new_address, "access list"));
+      entry.address = address;
+      ROLLUP_TRY(auto keys, m_src.count(Field::access_key_count));
+      ROLLUP_TRY_VOID(m_src.reserve(Field::access_key, keys));
+      entry.storage_keys.resize(keys);
+      for (auto& key : entry.storage_keys) {
+        ROLLUP_TRY_VOID(m_src.bytes(Field::access_key, key.bytes.data(), 32));
+      }
+      out.push_back(std::move(entry));
+    }
+    return {};
   }
 
   Result<void> data(Bytes& out, std::uint8_t form) {
     if (form == k_data_empty) return {};
-    ROLLUP_TRY(auto length, s(s_data_length).varint());
+    ROLLUP_TRY(auto length, m_src.count(Field::data_length));
     if (form == k_data_raw) {
-      ROLLUP_TRY(auto bytes, s(s_data_raw).take(length));
-      if (data_form(bytes.size()) != k_data_raw) {
+      ROLLUP_TRY_VOID(m_src.reserve(Field::data_raw, length));
+      out.resize(length);
+      ROLLUP_TRY_VOID(m_src.bytes(Field::data_raw, out.data(), out.size()));
+      if (data_form(out.size()) != k_data_raw) {
         return fail(Errc::non_canonical, "raw calldata of the ABI form or empty");
       }
-      out.assign(bytes.begin(), bytes.end());
       return {};
     }
-    // Each word has a tag byte, so the tag stream bounds the count before anything is allocated.
-    if (length > s(s_word_tag).remaining()) return fail(Errc::truncated, "calldata words");
+    // Each word has a tag, so the tags bound the count before anything is allocated.
+    ROLLUP_TRY_VOID(m_src.reserve(Field::word_tag, length));
     out.resize(4 + 32 * length);
-    ROLLUP_TRY(auto sel, m_selectors.get(s(s_selector), s(s_new_selector), "selector"));
+    ROLLUP_TRY(auto sel, m_selectors.get(m_src, Field::selector, Field::new_selector, "selector"));
     std::copy(sel.bytes.begin(), sel.bytes.end(), out.begin());
     for (std::uint64_t i = 0; i < length; ++i) {
       std::uint8_t* w = out.data() + 4 + 32 * i;
-      ROLLUP_TRY(auto tag, s(s_word_tag).byte());
+      ROLLUP_TRY(auto tag, m_src.byte(Field::word_tag));
       switch (tag) {
         case k_word_zero: break;
         case k_word_address: {
           bool was_new = false;
-          ROLLUP_TRY(auto a,
-                     m_addresses.get(s(s_word_address), s(s_new_address), "calldata", &was_new));
+          ROLLUP_TRY(auto a, m_addresses.get(m_src, Field::word_address, Field::new_address,
+                                             "calldata", &was_new));
           std::copy(a.bytes.begin(), a.bytes.end(), w + 12);
           // A word below 2^128 is an address only when the address was known before it, and the
           // zero word is always the zero form (even when the zero address is in the table).
@@ -512,7 +575,7 @@ class Decoder {
           break;
         }
         case k_word_number: {
-          ROLLUP_TRY(auto v, get_number(s(s_word_exponent), s(s_word_mantissa)));
+          ROLLUP_TRY(auto v, m_src.number(Field::word_number));
           v.to_be32(w);
           if (word_tag(w, m_addresses) != k_word_number) {
             return fail(Errc::non_canonical, "a number word of another form");
@@ -520,8 +583,7 @@ class Decoder {
           break;
         }
         case k_word_raw: {
-          ROLLUP_TRY(auto raw, s(s_word_raw).take(32));
-          std::copy(raw.begin(), raw.end(), w);
+          ROLLUP_TRY_VOID(m_src.bytes(Field::word_raw, w, 32));
           if (top_zero(w, 12)) return fail(Errc::non_canonical, "a raw word of another form");
           break;
         }
@@ -532,31 +594,56 @@ class Decoder {
   }
 
   std::uint64_t m_chain_id;
-  Reader m_rest{ByteView{}};
-  std::array<Reader, k_stream_count> m_streams{};
+  Source& m_src;
   DecodeTable<Address> m_addresses;
   DecodeTable<Selector> m_selectors;
   std::uint64_t m_remaining_transactions = 0;
 };
 
+template <typename Sink>
+Result<std::pair<Bytes, std::vector<const types::Transaction*>>> walk(const Batch& batch) {
+  Encoder<Sink> enc(batch.chain_id);
+  for (std::size_t i = 0; i < batch.blocks.size(); ++i) {
+    ROLLUP_TRY_VOID(enc.block(batch.blocks[i], i == 0 ? nullptr : &batch.blocks[i - 1]));
+  }
+  auto txs = enc.signed_transactions();
+  return std::pair{enc.finish(), std::move(txs)};
+}
+
+template <typename Source>
+Result<void> unwalk(Batch& batch, Source& src, std::uint64_t first, std::uint64_t blocks,
+                    std::uint64_t tx_count) {
+  Decoder<Source> dec(batch.chain_id, src, tx_count);
+  batch.blocks.reserve(blocks);
+  for (std::uint64_t i = 0; i < blocks; ++i) {
+    ROLLUP_TRY(auto b, dec.block(first + i, i == 0 ? nullptr : &batch.blocks.back()));
+    batch.blocks.push_back(std::move(b));
+  }
+  return dec.finish();
+}
+
 }  // namespace
 
 Result<Bytes> encode_batch(const Batch& batch, const EncodeOptions& options) {
   if (batch.blocks.empty()) return fail(Errc::invalid_batch, "no blocks");
-  Encoder enc(batch.chain_id);
-  for (std::size_t i = 0; i < batch.blocks.size(); ++i) {
-    ROLLUP_TRY_VOID(enc.block(batch.blocks[i], i == 0 ? nullptr : &batch.blocks[i - 1]));
+  Bytes section;
+  std::vector<const types::Transaction*> txs;
+  if (options.compression == Compression::modelled) {
+    ROLLUP_TRY(auto walked, walk<detail::ModelSink>(batch));
+    std::tie(section, txs) = std::move(walked);
+  } else {
+    ROLLUP_TRY(auto walked, walk<StreamSink>(batch));
+    int level = options.level;
+    if (level == 0) {
+      level = options.compression == Compression::brotli ? k_default_brotli_level
+                                                         : k_default_zstd_level;
+    }
+    section = detail::compress(options.compression, level, walked.first);
+    txs = std::move(walked.second);
   }
-  const auto& txs = enc.signed_transactions();
-  int level = options.level;
-  if (level == 0) {
-    level =
-        options.compression == Compression::brotli ? k_default_brotli_level : k_default_zstd_level;
-  }
-  const Bytes compressed = detail::compress(options.compression, level, enc.structured());
 
   Bytes out;
-  out.reserve(compressed.size() + txs.size() * (k_signature_bytes + 1) + 128);
+  out.reserve(section.size() + txs.size() * (k_signature_bytes + 1) + 128);
   out.push_back(k_version);
   out.push_back(static_cast<std::uint8_t>(options.compression));
   put_varint(out, batch.chain_id);
@@ -565,8 +652,8 @@ Result<Bytes> encode_batch(const Batch& batch, const EncodeOptions& options) {
   put_varint(out, txs.size());
   out.insert(out.end(), batch.parent_hash.bytes.begin(), batch.parent_hash.bytes.end());
   out.insert(out.end(), batch.last_hash.bytes.begin(), batch.last_hash.bytes.end());
-  put_varint(out, compressed.size());
-  out.insert(out.end(), compressed.begin(), compressed.end());
+  put_varint(out, section.size());
+  out.insert(out.end(), section.begin(), section.end());
   // Signatures last and uncompressed: r and s are uniformly random, so a compressor would only
   // spend time on them. s is at most n/2 (EIP-2), below 2^255, so its top bit carries y parity.
   const std::size_t sig_at = out.size();
@@ -587,7 +674,7 @@ Result<Batch> decode_batch(ByteView payload, const Limits& limits) {
     return fail(Errc::unknown_version, "batch version " + std::to_string(version));
   }
   ROLLUP_TRY(auto algorithm, in.byte());
-  if (algorithm > static_cast<std::uint8_t>(Compression::brotli)) {
+  if (algorithm > static_cast<std::uint8_t>(Compression::modelled)) {
     return fail(Errc::unknown_compression, "code " + std::to_string(algorithm));
   }
   Batch batch;
@@ -606,8 +693,8 @@ Result<Batch> decode_batch(ByteView payload, const Limits& limits) {
   ROLLUP_TRY(auto last, in.fixed<32>());
   batch.parent_hash = parent;
   batch.last_hash = last;
-  ROLLUP_TRY(auto compressed_size, in.varint());
-  ROLLUP_TRY(auto compressed, in.take(compressed_size));
+  ROLLUP_TRY(auto section_size, in.varint());
+  ROLLUP_TRY(auto section, in.take(section_size));
   // The signature section's size is fixed by the count, so a wrong count fails here, before any
   // decompression work.
   if (in.remaining() != tx_count * k_signature_bytes) {
@@ -615,17 +702,17 @@ Result<Batch> decode_batch(ByteView payload, const Limits& limits) {
         in.remaining() < tx_count * k_signature_bytes ? Errc::truncated : Errc::trailing_bytes,
         "signature section");
   }
-  ROLLUP_TRY(auto structured, detail::decompress(static_cast<Compression>(algorithm), compressed,
-                                                 limits.max_decompressed_bytes));
-  Decoder dec(chain_id, structured);
-  ROLLUP_TRY_VOID(dec.open_streams());
-  dec.expect_transactions(tx_count);
-  batch.blocks.reserve(blocks);
-  for (std::uint64_t i = 0; i < blocks; ++i) {
-    ROLLUP_TRY(auto b, dec.block(first + i, i == 0 ? nullptr : &batch.blocks.back()));
-    batch.blocks.push_back(std::move(b));
+  const auto compression = static_cast<Compression>(algorithm);
+  if (compression == Compression::modelled) {
+    BudgetedModelSource src(section, limits.max_decompressed_bytes);
+    ROLLUP_TRY_VOID(unwalk(batch, src, first, blocks, tx_count));
+  } else {
+    ROLLUP_TRY(auto structured,
+               detail::decompress(compression, section, limits.max_decompressed_bytes));
+    StreamSource src(structured);
+    ROLLUP_TRY_VOID(src.open());
+    ROLLUP_TRY_VOID(unwalk(batch, src, first, blocks, tx_count));
   }
-  ROLLUP_TRY_VOID(dec.finish());
   const std::uint8_t* sig = in.position();
   for (auto& b : batch.blocks) {
     for (auto& t : b.transactions) {

@@ -102,6 +102,7 @@ Bytes compress(Compression algorithm, int level, ByteView input) {
     case Compression::none: return Bytes(input.begin(), input.end());
     case Compression::zstd: return zstd_compress(level, input);
     case Compression::brotli: return brotli_compress(level, input);
+    case Compression::modelled: break;  // not a byte compressor: batch.cpp codes it field by field
   }
   ROLLUP_ASSERT(false && "unknown compression");
   return {};
@@ -114,6 +115,7 @@ Result<Bytes> decompress(Compression algorithm, ByteView input, std::size_t max_
       return Bytes(input.begin(), input.end());
     case Compression::zstd: return zstd_decompress(input, max_output);
     case Compression::brotli: return brotli_decompress(input, max_output);
+    case Compression::modelled: break;
   }
   return fail(Errc::unknown_compression);
 }

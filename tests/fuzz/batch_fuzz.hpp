@@ -12,8 +12,8 @@
 //
 // Invariants (a violation prints what broke and aborts, so the fuzzer keeps the input):
 //  - a decoded batch has at least one block, consecutive numbers, non-decreasing timestamps and
-//    L1 origins, and encodes again: uncompressed input re-encodes to exactly the input (one
-//    encoding per batch); compressed input re-encodes to bytes that decode to the same batch;
+//    L1 origins, and encodes again: uncompressed and modelled input re-encodes to exactly the input
+//    (one encoding per batch); compressed input re-encodes to bytes that decode to the same batch;
 //  - a completed channel's payload hashes to its id; the assembler's buffered bytes never pass its
 //    bound while it holds more than one channel.
 

@@ -6,11 +6,11 @@
 // Inputs are generated from valid batches, because random bytes almost never pass the version and
 // size checks: a random batch (every transaction type, calldata of every word form, access lists,
 // several blocks and L1 origins; signatures are random values, which the codec does not check) is
-// encoded with a random compression, then usually damaged (bytes flipped, cut, inserted, or a
-// span copied from elsewhere). Half the inputs go to the frame path instead: the damaged or intact
-// payload is cut into frames of random size, which are shuffled, duplicated, dropped or corrupted
-// and mixed with garbage calldata. An invariant violation or a sanitizer report ends the process
-// and leaves the input in batch-fuzz-input-<seed>.bin.
+// encoded with a random section form (none, zstd, brotli, modelled), then usually damaged (bytes
+// flipped, cut, inserted, or a span copied from elsewhere). Half the inputs go to the frame path
+// instead: the damaged or intact payload is cut into frames of random size, which are shuffled,
+// duplicated, dropped or corrupted and mixed with garbage calldata. An invariant violation or a
+// sanitizer report ends the process and leaves the input in batch-fuzz-input-<seed>.bin.
 
 #include <unistd.h>
 
@@ -168,10 +168,10 @@ class Generator {
         d.transactions.push_back(transaction(b.chain_id));
       b.blocks.push_back(std::move(d));
     }
-    const auto c = static_cast<batch::Compression>(below(3));
+    const auto c = static_cast<batch::Compression>(below(4));
+    const bool levelled = c == batch::Compression::zstd || c == batch::Compression::brotli;
     auto encoded = batch::encode_batch(
-        b, {.compression = c,
-            .level = c == batch::Compression::none ? 0 : 1 + static_cast<int>(below(5))});
+        b, {.compression = c, .level = levelled ? 1 + static_cast<int>(below(5)) : 0});
     if (!encoded) {
       std::fprintf(stderr, "batch-fuzz: the generator made a batch the encoder refuses: %s\n",
                    encoded.error().message().c_str());

@@ -3,8 +3,9 @@
 // blocks (number, timestamp, gas limit, fee recipient, L1 origin, transactions) and is encoded
 // column by column, so that like values sit together: every nonce in one stream, every fee in
 // another, recipients as references into one address table, numbers as decimal mantissa and
-// exponent. The structured columns are compressed (zstd by default, brotli as an option); the
-// signatures, which no compressor can shrink, follow uncompressed. The byte-exact format is
+// exponent. The structured section is either range-coded field by field under adaptive models
+// (the modelled form, the default) or kept as byte columns for zstd or brotli; the signatures,
+// which no compressor can shrink, follow uncompressed. The byte-exact format is
 // specified in docs/protocol.md; this header is its only implementation.
 //
 // Pure functions: no I/O, no clocks. Decoding is strict (one encoding per batch, every byte
@@ -48,7 +49,9 @@ struct Batch {
   friend bool operator==(const Batch&, const Batch&) = default;
 };
 
-enum class Compression : std::uint8_t { none = 0, zstd = 1, brotli = 2 };
+// How the structured section is coded: byte columns raw (none), or compressed by zstd or brotli;
+// or every field range-coded under its own model (modelled).
+enum class Compression : std::uint8_t { none = 0, zstd = 1, brotli = 2, modelled = 3 };
 
 // Limits a decoder enforces before it allocates, so that a small hostile input cannot make it
 // allocate much. The defaults are far above what an honest batcher produces.
@@ -59,8 +62,12 @@ struct Limits {
 };
 
 struct EncodeOptions {
-  Compression compression = Compression::zstd;
-  // zstd 1..22, brotli 0..11; 0 picks each one's default (k_default_zstd_level, brotli 11).
+  // The modelled form is the smallest and, at 50-200 MB/s, fast enough for a batcher
+  // (docs/performance.md, "Batch compression"); zstd and brotli remain for comparison and for
+  // decoders that would rather reuse a standard library.
+  Compression compression = Compression::modelled;
+  // zstd 1..22, brotli 0..11; 0 picks each one's default (zstd 19, brotli 11). The modelled form
+  // has no levels and ignores it.
   int level = 0;
 };
 
