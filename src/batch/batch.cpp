@@ -614,7 +614,9 @@ template <typename Source>
 Result<void> unwalk(Batch& batch, Source& src, std::uint64_t first, std::uint64_t blocks,
                     std::uint64_t tx_count) {
   Decoder<Source> dec(batch.chain_id, src, tx_count);
-  batch.blocks.reserve(blocks);
+  // Grown as blocks decode rather than reserved from the header's count: a block may take a
+  // fraction of a byte in the modelled form, and the count alone is not yet checked against the
+  // input.
   for (std::uint64_t i = 0; i < blocks; ++i) {
     ROLLUP_TRY(auto b, dec.block(first + i, i == 0 ? nullptr : &batch.blocks.back()));
     batch.blocks.push_back(std::move(b));

@@ -163,7 +163,10 @@ struct Batcher::Impl {
       b.transactions = std::move(*body);
       open.blocks.push_back(std::move(b));
       ++next_block;
-      if (open.tx_bytes >= config.target_channel_bytes) ROLLUP_TRY_VOID(close_channel());
+      if (open.tx_bytes >= config.target_channel_bytes ||
+          open.blocks.size() >= config.max_channel_blocks) {
+        ROLLUP_TRY_VOID(close_channel());
+      }
     }
     if (!open.blocks.empty()) {
       const auto now =
@@ -436,8 +439,9 @@ Result<std::unique_ptr<Batcher>> Batcher::create(storage::Database& db, l1::Eth&
                             "L1 fees paid by the batcher's transactions, in gwei.");
   impl->reorged = counter("rollupd_batcher_reorged_total",
                           "Batcher transactions whose inclusion an L1 reorg took away.");
-  impl->replaced = counter("rollupd_batcher_replacements_total",
-                           "Batcher transactions replaced with higher fees after waiting too long.");
+  impl->replaced =
+      counter("rollupd_batcher_replacements_total",
+              "Batcher transactions replaced with higher fees after waiting too long.");
   impl->backlog_gauge =
       gauge("rollupd_batcher_backlog_bytes", "Bytes of L2 transactions not yet included on L1.");
   impl->backlog_blocks = gauge("rollupd_batcher_backlog_blocks", "L2 blocks above the safe head.");

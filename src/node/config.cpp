@@ -54,7 +54,7 @@ Result<std::string> parse_choice(std::string_view text, std::span<const std::str
 constexpr std::array<std::string_view, 6> k_levels = {"trace", "debug", "info",
                                                       "warn",  "error", "off"};
 constexpr std::array<std::string_view, 2> k_formats = {"text", "json"};
-constexpr std::array<std::string_view, 2> k_compressions = {"zstd", "brotli"};
+constexpr std::array<std::string_view, 3> k_compressions = {"modelled", "zstd", "brotli"};
 
 // "a, b,c" -> {"a", "b", "c"}; empty items are dropped, so "" is the empty list.
 std::vector<std::string> split_list(std::string_view text) {
@@ -377,7 +377,8 @@ std::vector<Key> make_keys() {
   add("batcher.max_fee_gwei", "", "gwei", "The most the batcher offers per L1 gas.",
       setter(u64(1, 1'000'000), [](Config& c, std::uint64_t v) { c.batcher.max_fee_gwei = v; }),
       [](const Config& c) { return std::to_string(c.batcher.max_fee_gwei); });
-  add("batcher.compression", "", "name", "Compression of batches: zstd or brotli.",
+  add("batcher.compression", "", "name",
+      "How batches are compressed: modelled (ours, the smallest), zstd or brotli.",
       setter([](std::string_view t) { return parse_choice(t, k_compressions); },
              [](Config& c, std::string v) { c.batcher.compression = std::move(v); }),
       [](const Config& c) { return c.batcher.compression; });

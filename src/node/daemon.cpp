@@ -210,7 +210,8 @@ struct Daemon::Impl {
     bc.max_channel_delay = std::chrono::seconds(config.batcher.max_channel_delay_s);
     bc.max_frame_bytes = config.batcher.max_frame_bytes;
     bc.encoding.compression = config.batcher.compression == "brotli" ? batch::Compression::brotli
-                                                                     : batch::Compression::zstd;
+                              : config.batcher.compression == "zstd" ? batch::Compression::zstd
+                                                                     : batch::Compression::modelled;
     bc.confirmations = config.batcher.confirmations;
     bc.origin_depth = config.batcher.origin_depth;
     bc.poll_interval = std::chrono::milliseconds(config.batcher.poll_ms);

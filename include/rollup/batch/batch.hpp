@@ -54,11 +54,14 @@ struct Batch {
 enum class Compression : std::uint8_t { none = 0, zstd = 1, brotli = 2, modelled = 3 };
 
 // Limits a decoder enforces before it allocates, so that a small hostile input cannot make it
-// allocate much. The defaults are far above what an honest batcher produces.
+// allocate much. The defaults are far above what an honest batcher produces (rollupd's channels
+// hold at most 10,000 blocks and about 1 MB of transactions). Blocks can cost almost nothing in
+// the modelled form, so their count is what bounds the memory they take; every transaction brings
+// its 64 signature bytes.
 struct Limits {
   std::size_t max_decompressed_bytes = 64u << 20;
-  std::size_t max_blocks = 1u << 20;
-  std::size_t max_transactions = 1u << 22;
+  std::size_t max_blocks = 1u << 16;
+  std::size_t max_transactions = 1u << 20;
 };
 
 struct EncodeOptions {

@@ -51,7 +51,7 @@ class ChannelAssembler {
  public:
   struct Options {
     std::uint64_t timeout_blocks = 300;
-    std::size_t max_buffered_bytes = 256u << 20;
+    std::size_t max_buffered_bytes = 64u << 20;
   };
   struct Completed {
     ChannelId channel;

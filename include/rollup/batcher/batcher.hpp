@@ -42,6 +42,9 @@ struct Config {
   // when its first block is max_channel_delay old, whichever comes first.
   std::size_t target_channel_bytes = 1'000'000;
   std::chrono::seconds max_channel_delay{30};
+  // And at this many blocks: after a long L1 outage a channel of empty blocks would otherwise grow
+  // without bound (decoders accept 65,536; docs/protocol.md).
+  std::size_t max_channel_blocks = 10'000;
   std::size_t max_frame_bytes = 120'000;  // calldata of one L1 transaction
   batch::EncodeOptions encoding;
   // L1 blocks on top of (and including) a frame's block before its batch counts as safe.

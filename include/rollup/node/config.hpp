@@ -128,7 +128,7 @@ struct Config {
     std::uint64_t resubmit_s = 24;
     std::uint64_t max_in_flight = 4;
     std::uint64_t max_fee_gwei = 500;
-    std::string compression = "zstd";
+    std::string compression = "modelled";
     std::uint64_t max_backlog_bytes = 16'000'000;
     std::uint64_t throttle_block_bytes = 32'000;
   } batcher;
