@@ -130,6 +130,36 @@ TEST(Config, TheExampleFileLoads) {
   EXPECT_EQ(c->rollup.base_fee_vault.bytes[19], 0x19);
 }
 
+// The batcher needs L1, an inbox and a key; each missing one is named.
+TEST(Config, TheBatcherNeedsItsL1Settings) {
+  const auto refused = [](std::map<std::string, std::string> flags, std::string_view key) {
+    Sources s = with_env({});
+    s.flags = std::move(flags);
+    s.flags["datadir"] = "/tmp/x";
+    s.flags["batcher.enabled"] = "true";
+    auto c = load_config(s);
+    ASSERT_FALSE(c.has_value()) << key;
+    EXPECT_NE(c.error().message().find(key), std::string::npos) << c.error().message();
+  };
+  refused({}, "l1.rpc");
+  refused({{"l1.rpc", "http://127.0.0.1:1"}}, "batcher.inbox");
+  refused({{"l1.rpc", "http://127.0.0.1:1"},
+           {"batcher.inbox", "0x00000000000000000000000000000000000000aa"}},
+          "batcher.key_file");
+  Sources ok = with_env({});
+  ok.flags = {{"datadir", "/tmp/x"},
+              {"batcher.enabled", "true"},
+              {"l1.rpc", "http://127.0.0.1:1"},
+              {"batcher.inbox", "0x00000000000000000000000000000000000000aa"},
+              {"batcher.key_file", "/tmp/key"},
+              {"batcher.compression", "zstd"}};
+  auto c = load_config(ok);
+  ASSERT_TRUE(c.has_value()) << c.error().message();
+  EXPECT_EQ(c->batcher.compression, "zstd");
+  ok.flags["batcher.compression"] = "lzma";
+  EXPECT_FALSE(load_config(ok).has_value());
+}
+
 // docs/configuration.md stays true: each key's row names its flag, variable and default.
 TEST(Config, TheDocumentationListsEveryKey) {
   std::ifstream in(std::string(ROLLUP_TEST_DATA) + "/../../docs/configuration.md");
