@@ -17,6 +17,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
+#include <string>
+#include <utility>
 
 #include "openssl_md.hpp"
 #include "rollup/base/assert.hpp"
@@ -427,38 +429,100 @@ Result<std::string> encrypt_keystore(const SecretKey& key, std::string_view pass
   return doc.dump();
 }
 
+namespace {
+
+// Opens a file that holds a secret, refusing it (like ssh a private key) when group or others may
+// access it. The descriptor is checked with fstat, so the file checked is the file read.
+class PrivateFile {
+ public:
+  static Result<PrivateFile> open(const std::filesystem::path& path) {
+    const std::string where = path.string();
+    PrivateFile f(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (f.m_fd < 0) return fail(Errc::key_file_unreadable, where + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(f.m_fd, &st) != 0) {
+      return fail(Errc::key_file_unreadable, where + ": " + std::strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+      return fail(Errc::key_file_unreadable, where + ": not a regular file");
+    }
+    if ((st.st_mode & 077) != 0) {
+      char mode[16];
+      std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+      return fail(Errc::key_file_permissions,
+                  where + " has mode " + mode +
+                      ", which lets group or others read it; run chmod 600 " + where);
+    }
+    return f;
+  }
+  PrivateFile(PrivateFile&& o) noexcept : m_fd(std::exchange(o.m_fd, -1)) {}
+  PrivateFile& operator=(PrivateFile&&) = delete;
+  ~PrivateFile() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  // Reads up to `cap` bytes into `out`; returns how many (cap + 1 means "too long").
+  Result<std::size_t> read(std::uint8_t* out, std::size_t cap, const std::string& where) {
+    std::size_t len = 0;
+    while (len < cap) {
+      const ssize_t got = ::read(m_fd, out + len, cap - len);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) return fail(Errc::key_file_unreadable, where + ": " + std::strerror(errno));
+      if (got == 0) break;
+      len += static_cast<std::size_t>(got);
+    }
+    return len;
+  }
+
+ private:
+  explicit PrivateFile(int fd) : m_fd(fd) {}
+  int m_fd;
+};
+
+// A private text file read whole into `out` (which the caller wipes), at most `max` bytes.
+Result<void> read_private_text(const std::filesystem::path& path, std::size_t max,
+                               std::string& out) {
+  ROLLUP_TRY(auto file, PrivateFile::open(path));
+  out.assign(max + 1, '\0');
+  ROLLUP_TRY(const std::size_t len,
+             file.read(reinterpret_cast<std::uint8_t*>(out.data()), max + 1, path.string()));
+  if (len > max) {
+    return fail(Errc::key_file_malformed,
+                path.string() + ": longer than " + std::to_string(max) + " bytes");
+  }
+  out.resize(len);
+  return {};
+}
+
+}  // namespace
+
+Result<SecretKey> read_keystore_file(const std::filesystem::path& keystore,
+                                     const std::filesystem::path& password_file) {
+  std::string json, password;
+  auto wipe = [&] {
+    std::fill(json.begin(), json.end(), '\0');
+    std::fill(password.begin(), password.end(), '\0');
+  };
+  Result<SecretKey> out = [&]() -> Result<SecretKey> {
+    ROLLUP_TRY_VOID(read_private_text(keystore, 64 * 1024, json));
+    ROLLUP_TRY_VOID(read_private_text(password_file, 4 * 1024, password));
+    // One trailing newline, as editors and `echo` leave, is not part of the password.
+    if (password.ends_with("\r\n")) {
+      password.resize(password.size() - 2);
+    } else if (password.ends_with('\n')) {
+      password.pop_back();
+    }
+    return with_context(decrypt_keystore(json, password), keystore.string());
+  }();
+  wipe();
+  return out;
+}
+
 Result<SecretKey> read_raw_key_file(const std::filesystem::path& path) {
   const std::string where = path.string();
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return fail(Errc::key_file_unreadable, where + ": " + std::strerror(errno));
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-
-  // fstat on the open descriptor, so the file checked is the file read.
-  struct stat st {};
-  if (::fstat(fd, &st) != 0)
-    return fail(Errc::key_file_unreadable, where + ": " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) return fail(Errc::key_file_unreadable, where + ": not a regular file");
-  if ((st.st_mode & 077) != 0) {
-    char mode[16];
-    std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return fail(Errc::key_file_permissions, where + " has mode " + mode +
-                                                ", which lets group or others read it; run chmod "
-                                                "600 " +
-                                                where);
-  }
+  ROLLUP_TRY(auto file, PrivateFile::open(path));
 
   Secret<k_max_key_file_bytes + 1> buf;
-  std::size_t len = 0;
-  while (len < k_max_key_file_bytes + 1) {
-    const ssize_t got = ::read(fd, buf.data() + len, k_max_key_file_bytes + 1 - len);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return fail(Errc::key_file_unreadable, where + ": " + std::strerror(errno));
-    if (got == 0) break;
-    len += static_cast<std::size_t>(got);
-  }
+  ROLLUP_TRY(const std::size_t len, file.read(buf.data(), k_max_key_file_bytes + 1, where));
   const std::string_view k_want =
       ": want 64 hex digits, optionally 0x-prefixed, and at most one trailing newline";
   if (len > k_max_key_file_bytes) {

@@ -62,13 +62,7 @@ class BatcherView final : public sequencer::L1View {
 
 Result<crypto::SecretKey> read_batcher_key(const Config::Batcher& c) {
   if (c.password_file.empty()) return crypto::read_raw_key_file(c.key_file);
-  ROLLUP_TRY(const std::string json, read_text(c.key_file));
-  ROLLUP_TRY(std::string secret, read_text(c.password_file));
-  // A trailing newline, as editors and `echo` leave, is not part of the password.
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  auto decrypted = crypto::decrypt_keystore(json, secret);
-  std::fill(secret.begin(), secret.end(), '\0');
-  return decrypted;
+  return crypto::read_keystore_file(c.key_file, c.password_file);
 }
 
 struct Daemon::Impl {

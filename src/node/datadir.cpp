@@ -28,6 +28,14 @@ fs::path genesis_copy(const fs::path& datadir) {
   return datadir / "genesis.json";
 }
 
+Result<std::string> read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail(Errc::datadir, "cannot read " + file.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 bool fsync_path(const fs::path& path, int flags) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
   if (fd < 0) return false;
@@ -55,14 +63,6 @@ Result<void> write_copy(const fs::path& datadir, const std::string& text) {
 }
 
 }  // namespace
-
-Result<std::string> read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return fail(Errc::datadir, "cannot read " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 Result<ChainInfo> prepare_datadir(const fs::path& datadir,
                                   const std::optional<fs::path>& genesis_file,

@@ -75,5 +75,10 @@ struct KeystoreParams {
 // ("\n" or "\r\n"). Refused, like ssh refuses a private key, when its mode grants any access to
 // group or others (anything beyond 0600 / 0400 and owner execute).
 [[nodiscard]] Result<SecretKey> read_raw_key_file(const std::filesystem::path& path);
+// A V3 keystore file and the file holding its password (one trailing newline is not part of it),
+// both refused like a raw key file when group or others may read them. The password and the
+// file's text are wiped after use.
+[[nodiscard]] Result<SecretKey> read_keystore_file(const std::filesystem::path& keystore,
+                                                   const std::filesystem::path& password_file);
 
 }  // namespace rollup::crypto

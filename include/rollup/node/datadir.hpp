@@ -33,7 +33,4 @@ struct ChainInfo {
     const std::filesystem::path& datadir, const std::optional<std::filesystem::path>& genesis_file,
     const storage::Options& options);
 
-// A whole file as text (a genesis file, a keystore, a password file).
-[[nodiscard]] Result<std::string> read_text(const std::filesystem::path& file);
-
 }  // namespace rollup::node

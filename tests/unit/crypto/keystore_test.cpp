@@ -727,5 +727,32 @@ TEST_F(RawKeyFile, InvalidKeyAndUnreadableRefused) {
   EXPECT_EQ(dir.error(), Errc::key_file_unreadable);
 }
 
+// Keystore files with a password file: what the batcher's key is kept in.
+TEST_F(RawKeyFile, KeystoreWithPasswordFile) {
+  const std::string json = *encrypt_keystore(test_key(), "pass word", KeystoreParams::light());
+  const auto keystore = write("key.json", json);
+  for (const std::string_view password : {"pass word", "pass word\n", "pass word\r\n"}) {
+    auto r = read_keystore_file(keystore, write("password", password));
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_TRUE(same_key(*r, test_key()));
+  }
+  // A second newline is part of the password, and so wrong.
+  EXPECT_FALSE(read_keystore_file(keystore, write("password", "pass word\n\n")));
+  // Either file open to others is refused, before anything is decrypted.
+  auto open_password = read_keystore_file(keystore, write("password", "pass word", 0644));
+  ASSERT_FALSE(open_password);
+  EXPECT_EQ(open_password.error(), Errc::key_file_permissions);
+  auto open_keystore = read_keystore_file(write("open.json", json, 0640), write("p", "pass word"));
+  ASSERT_FALSE(open_keystore);
+  EXPECT_EQ(open_keystore.error(), Errc::key_file_permissions);
+  auto missing = read_keystore_file(m_dir / "none.json", write("p", "pass word"));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error(), Errc::key_file_unreadable);
+  auto wrong = read_keystore_file(keystore, write("p", "not it"));
+  ASSERT_FALSE(wrong);
+  expect_no_secrets(wrong.error());
+  EXPECT_EQ(wrong.error().message().find("not it"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rollup::crypto
