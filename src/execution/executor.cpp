@@ -312,6 +312,11 @@ BlockBuilder::BlockBuilder(const state::StateView& base, const ChainConfig& conf
                            const BlockEnv& env)
     : m_state(base), m_config(config), m_env(env) {}
 
+Result<void> BlockBuilder::apply_edits(const state::StateDiff& edits) {
+  ROLLUP_ASSERT(m_transactions.empty());
+  return m_state.apply(edits);
+}
+
 Result<void> BlockBuilder::add(const types::Transaction& txn, const Address& sender) {
   ROLLUP_TRY(Applied applied, apply_transaction(m_state, m_config, m_env, txn, sender, gas_left()));
   m_gas_used += applied.gas_used;

@@ -16,8 +16,10 @@
 #include "rollup/net/http_server.hpp"
 #include "rollup/net/metrics.hpp"
 #include "rollup/node/datadir.hpp"
+#include "rollup/node/dev_chain.hpp"
 #include "rollup/node/logging.hpp"
 #include "rollup/node/version.hpp"
+#include "rollup/rpc/dev.hpp"
 #include "rollup/rpc/eth.hpp"
 #include "rollup/rpc/http.hpp"
 #include "rollup/rpc/subscriptions.hpp"
@@ -82,6 +84,7 @@ struct Daemon::Impl {
   std::unique_ptr<sequencer::L1View> l1_view;
   std::unique_ptr<sequencer::Sequencer> sequencer;
   std::unique_ptr<sequencer::Loop> loop;
+  std::unique_ptr<DevChain> dev_chain;  // the cheat methods' backend (devnet.cheats)
   std::unique_ptr<txpool::GroupSubmitter> intake;
   std::unique_ptr<rpc::Dispatcher> rpc;
   std::unique_ptr<rpc::Subscriptions> subscriptions;
@@ -340,6 +343,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
       impl->http->route("GET", "/healthz", [self](const net::Request&) { return self->health(); }));
   rpc::DispatcherOptions rpc_options;
   rpc_options.namespaces = {config.http.api.begin(), config.http.api.end()};
+  if (config.devnet.cheats) rpc_options.namespaces.insert({"evm", "anvil", "hardhat"});
   if (!config.rpc.jwt_secret.empty()) rpc_options.namespaces.insert("admin");
   rpc_options.batch_limit = config.rpc.batch_request_limit;
   rpc_options.response_limit = config.rpc.batch_response_max_size;
@@ -388,10 +392,8 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
   ROLLUP_TRY_VOID(impl->subscriptions->serve(*impl->http, "/", rpc_http));
   // The batcher exists before HTTP serves: rollup_syncStatus reads it from the HTTP threads.
   if (config.batcher.enabled) ROLLUP_TRY_VOID(impl->start_batcher());
-  ROLLUP_TRY_VOID(impl->http->start());
-  log->info("HTTP on {}:{} (JSON-RPC at / over HTTP and WebSocket, /metrics, /healthz)",
-            config.http.addr, impl->http->port());
-
+  // The sequencer and its loop exist before HTTP serves too (the cheat methods use the loop); the
+  // loop starts once clients can reach the node.
   sequencer::Config seq_config;
   seq_config.block_time = std::chrono::milliseconds(config.sequencer.block_time_ms);
   seq_config.empty_blocks = config.sequencer.empty_blocks;
@@ -408,6 +410,15 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
       [self] {
         self->last_ok_ns.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
       });
+  if (config.devnet.cheats) {
+    impl->dev_chain = std::make_unique<DevChain>(*impl->loop, *impl->db);
+    rpc::add_dev_methods(*impl->rpc, *impl->dev_chain);
+    log->warn("devnet cheat methods enabled: state may change outside transactions");
+  }
+  ROLLUP_TRY_VOID(impl->http->start());
+  log->info("HTTP on {}:{} (JSON-RPC at / over HTTP and WebSocket, /metrics, /healthz)",
+            config.http.addr, impl->http->port());
+
   impl->loop->start();
   log->info("sequencing every {} ms", config.sequencer.block_time_ms);
   return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));

@@ -2,9 +2,22 @@
 
 #include <algorithm>
 
+#include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
 
 namespace rollup::sequencer {
+
+std::string_view category_name(Errc) noexcept {
+  return "sequencer";
+}
+
+std::string_view describe(Errc e) noexcept {
+  switch (e) {
+    case Errc::ok: return "ok";
+    case Errc::stopped: return "the sequencer is not running";
+  }
+  return "unknown sequencer error";
+}
 
 namespace {
 
@@ -42,7 +55,7 @@ Result<txpool::Head> Sequencer::pool_head(const storage::Database& db,
   return head;
 }
 
-Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now) {
+Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now, const Edit& edit, bool force) {
   const auto start = Clock::now();
   ROLLUP_TRY(types::Header parent, head_header(m_db));
   ROLLUP_TRY(std::unique_ptr<state::StateView> base, m_db.state_at(parent.number));
@@ -69,6 +82,11 @@ Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now) {
   }
 
   execution::BlockBuilder builder(*base, m_chain, env);
+  if (edit) {
+    ROLLUP_TRY(const state::StateDiff edits, edit(*base));
+    ROLLUP_TRY_VOID(builder.apply_edits(edits));
+    force = true;
+  }
   txpool::BestTransactions best(m_pool.pending(), env.base_fee);
   Sealed sealed;
   std::uint64_t bytes = 0;
@@ -95,7 +113,7 @@ Result<std::optional<Sealed>> Sequencer::produce(std::uint64_t now) {
     }
     bytes += tx->encoded.size();
   }
-  if (builder.size() == 0 && !m_config.empty_blocks) return std::optional<Sealed>{};
+  if (builder.size() == 0 && !m_config.empty_blocks && !force) return std::optional<Sealed>{};
   ROLLUP_TRY(execution::BuiltBlock built, builder.finish());
   const auto built_at = Clock::now();
 
@@ -143,6 +161,10 @@ Loop::~Loop() {
 
 void Loop::start() {
   m_stop = std::stop_source();
+  {
+    std::lock_guard lock(m_mutex);
+    m_running = true;
+  }
   m_thread =
       net::Thread(evm::k_execution_stack_bytes, [this, stop = m_stop.get_token()] { run(stop); });
 }
@@ -152,23 +174,82 @@ void Loop::stop() {
   m_stop.request_stop();
   m_wake.notify_all();
   m_thread.join();
+  std::deque<Request> left;
+  {
+    std::lock_guard lock(m_mutex);
+    m_running = false;
+    left.swap(m_requests);
+  }
+  for (Request& r : left) {
+    r.done.set_value(fail(Error(Errc::stopped, "the sequencer is stopping")));
+  }
+}
+
+Result<Sealed> Loop::mine(std::optional<std::uint64_t> timestamp, Sequencer::Edit edit) {
+  std::future<Result<Sealed>> done;
+  {
+    std::lock_guard lock(m_mutex);
+    if (!m_running) return fail(Errc::stopped, "the sequencer is not running");
+    Request& r = m_requests.emplace_back();
+    r.timestamp = timestamp;
+    r.edit = std::move(edit);
+    done = r.done.get_future();
+  }
+  m_wake.notify_all();
+  return done.get();
+}
+
+std::int64_t Loop::increase_time(std::int64_t seconds) {
+  return m_time_offset.fetch_add(seconds) + seconds;
+}
+
+std::uint64_t Loop::now() const {
+  const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, wall.count() + m_time_offset.load()));
+}
+
+void Loop::serve(Request& request) {
+  if (request.timestamp) {
+    // Later blocks follow on from the requested time, as anvil's do.
+    const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    m_time_offset.store(static_cast<std::int64_t>(*request.timestamp) - wall.count());
+  }
+  const std::uint64_t at = request.timestamp.value_or(now());
+  auto produced = m_sequencer.produce(at, request.edit, /*force=*/true);
+  if (!produced) {
+    if (m_on_error) m_on_error(produced.error());
+    request.done.set_value(fail(std::move(produced).error()));
+    return;
+  }
+  ROLLUP_ASSERT(produced->has_value());
+  if (m_on_sealed) m_on_sealed(**produced);
+  request.done.set_value(std::move(**produced));
 }
 
 void Loop::run(std::stop_token stop) {
   const auto period = m_sequencer.config().block_time;
   auto next = Clock::now() + period;
   while (!stop.stop_requested()) {
+    std::optional<Request> request;
     {
       std::unique_lock lock(m_mutex);
-      m_wake.wait_until(lock, stop, next, [] { return false; });
+      m_wake.wait_until(lock, stop, next, [this] { return !m_requests.empty(); });
+      if (!m_requests.empty() && !stop.stop_requested()) {
+        request.emplace(std::move(m_requests.front()));
+        m_requests.pop_front();
+      }
     }
     if (stop.stop_requested()) break;
+    if (request) {
+      serve(*request);
+      continue;
+    }
     next += period;
     // Far behind (a stall longer than a block): start a fresh schedule instead of a burst.
     if (const auto now = Clock::now(); next < now) next = now + period;
-    const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    auto produced = m_sequencer.produce(static_cast<std::uint64_t>(wall.count()));
+    auto produced = m_sequencer.produce(now());
     if (!produced) {
       if (m_on_error) m_on_error(produced.error());
     } else if (*produced) {

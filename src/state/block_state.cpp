@@ -177,6 +177,30 @@ Result<void> BlockState::destroy_account(const Address& address) {
   return {};
 }
 
+Result<void> BlockState::apply(const StateDiff& diff) {
+  for (const AccountDiff& d : diff.accounts) {
+    if (!d.account) {
+      ROLLUP_TRY_VOID(destroy_account(d.address));
+      continue;
+    }
+    if (d.storage_cleared) ROLLUP_TRY_VOID(destroy_account(d.address));
+    ROLLUP_TRY(const std::optional<Account> now, account(d.address));
+    const Hash now_code = now ? now->code_hash : types::k_empty_code_hash;
+    if (d.code) {
+      ROLLUP_TRY_VOID(set_code(d.address, *d.code));
+    } else if (now_code != d.account->code_hash) {
+      ROLLUP_TRY(Bytes code, this->code(d.account->code_hash));
+      ROLLUP_TRY_VOID(set_code(d.address, std::move(code)));
+    }
+    ROLLUP_TRY_VOID(set_balance(d.address, d.account->balance));
+    ROLLUP_TRY_VOID(set_nonce(d.address, d.account->nonce));
+    for (const StorageWrite& w : d.storage) {
+      ROLLUP_TRY_VOID(set_storage(d.address, w.slot, w.value));
+    }
+  }
+  return {};
+}
+
 void BlockState::revert_to(std::size_t snapshot) {
   ROLLUP_ASSERT(snapshot <= m_journal.size());
   while (m_journal.size() > snapshot) {

@@ -358,6 +358,7 @@ class Rocks final : public Database {
   Result<std::optional<BlockRef>> l1_origin(std::uint64_t number) const override;
   Result<std::vector<std::pair<std::string, Bytes>>> batcher_records() const override;
   Result<void> rewind_to(std::uint64_t number) override;
+  Result<state::StateDiff> changes_back_to(std::uint64_t number) const override;
 
  private:
   Result<void> write(rocksdb::WriteBatch& batch) {
@@ -792,6 +793,66 @@ Result<std::vector<std::pair<std::string, Bytes>>> Rocks::batcher_records() cons
   }
   ROLLUP_TRY_VOID(check(it->status(), "reading batcher records"));
   return out;
+}
+
+Result<state::StateDiff> Rocks::changes_back_to(std::uint64_t number) const {
+  const Heads h = heads();
+  if (number > h.unsafe.number) {
+    return fail(Errc::unknown_block, "block " + std::to_string(number) + " is after the head " +
+                                         std::to_string(h.unsafe.number));
+  }
+  if (number < history_tail()) {
+    return fail(Errc::history_pruned,
+                "history kept only back to block " + std::to_string(history_tail()));
+  }
+  // Oldest block first: the first block after `number` that changed a key recorded its value
+  // before that change, which is its value at `number` (no block in between touched it).
+  std::map<Address, std::optional<state::Account>> accounts;
+  std::map<Address, std::map<Hash, uint256>> slots;
+  for (std::uint64_t b = number + 1; b <= h.unsafe.number; ++b) {
+    ROLLUP_TRY(auto record, get(s::history, slice(s::history_block_key(b))));
+    if (!record) return fail(Errc::corrupt_record, "history record " + std::to_string(b));
+    std::optional<Error> bad;
+    auto read = for_each_change(*record, [&](const Address& a, ByteView account,
+                                             const std::vector<std::pair<Hash, ByteView>>& words) {
+      if (!accounts.contains(a)) {
+        std::optional<state::Account> before;
+        if (!account.empty()) {
+          auto decoded = types::decode_account(account);
+          if (!decoded) {
+            bad = Error(Errc::corrupt_record, "history account: " + decoded.error().message());
+            return;
+          }
+          before = *decoded;
+        }
+        accounts.emplace(a, before);
+      }
+      auto& by_slot = slots[a];
+      for (const auto& [slot, word] : words) {
+        if (by_slot.contains(slot)) continue;
+        auto value = decode_word(word);
+        if (!value) {
+          bad = Error(Errc::corrupt_record, "history word: " + value.error().message());
+          return;
+        }
+        by_slot.emplace(slot, *value);
+      }
+    });
+    if (!read) return fail(Errc::corrupt_record, "history record " + std::to_string(b));
+    if (bad) return fail(std::move(*bad));
+  }
+  state::StateDiff diff;
+  for (auto& [address, account] : accounts) {
+    state::AccountDiff d;
+    d.address = address;
+    d.account = account;
+    // A removed account takes its storage with it; otherwise each changed slot gets its old word.
+    if (account) {
+      for (const auto& [slot, value] : slots[address]) d.storage.push_back({slot, value});
+    }
+    diff.accounts.push_back(std::move(d));
+  }
+  return diff;
 }
 
 Result<void> Rocks::rewind_to(std::uint64_t number) {

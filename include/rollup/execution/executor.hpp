@@ -130,6 +130,9 @@ class BlockBuilder {
 
   // Applies and includes the transaction, or refuses it and leaves the block as it was.
   [[nodiscard]] Result<void> add(const types::Transaction& txn, const Address& sender);
+  // Writes `edits` into the block's state before its first transaction: state changed outside
+  // transactions, which only the devnet's cheat methods do (state::BlockState::apply).
+  [[nodiscard]] Result<void> apply_edits(const state::StateDiff& edits);
 
   [[nodiscard]] std::uint64_t gas_used() const noexcept { return m_gas_used; }
   [[nodiscard]] std::uint64_t gas_left() const noexcept { return m_env.gas_limit - m_gas_used; }

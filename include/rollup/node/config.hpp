@@ -132,6 +132,13 @@ struct Config {
     std::uint64_t max_backlog_bytes = 16'000'000;
     std::uint64_t throttle_block_bytes = 32'000;
   } batcher;
+
+  // Development chains only.
+  struct Devnet {
+    // Serve the cheat methods (evm_*, anvil_*, hardhat_*): state changed outside transactions,
+    // which L1 data cannot replay.
+    bool cheats = false;
+  } devnet;
 };
 
 // The subsystems that log, each with a logger of this name (logging.hpp).

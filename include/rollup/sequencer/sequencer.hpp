@@ -9,10 +9,13 @@
 // per second, so a block's timestamp is max(wall clock, parent's timestamp): never earlier than its
 // parent, equal when several blocks fall in one second (docs/protocol.md).
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -24,6 +27,14 @@
 #include "rollup/net/thread.hpp"
 #include "rollup/storage/database.hpp"
 #include "rollup/txpool/pool.hpp"
+
+namespace rollup::sequencer {
+enum class Errc {
+  ok = 0,
+  stopped,  // a request to a loop that is not running, or stopping
+};
+}  // namespace rollup::sequencer
+ROLLUP_DECLARE_ERRC(rollup::sequencer, Errc);
 
 namespace rollup::sequencer {
 
@@ -71,11 +82,19 @@ class Sequencer {
   Sequencer(storage::Database& db, txpool::Pool& pool, execution::ChainConfig chain, Config config,
             const L1View* l1 = nullptr);
 
+  // State changes made outside transactions (the devnet's cheat methods), computed when the block
+  // is built, on the writer's thread, from the parent's state: what they change is then never
+  // stale, whatever was committed between the request and the block.
+  using Edit = std::function<Result<state::StateDiff>(const state::StateView& parent)>;
+
   // Produces one block on top of the head with a timestamp of `now` (seconds) or the parent's,
-  // whichever is later. Returns nullopt when there was nothing to include and empty blocks are off.
+  // whichever is later. Returns nullopt when there was nothing to include and empty blocks are off
+  // (a block is always made when `force` is set or there is an edit). `edit`, when given, changes
+  // the state before the block's transactions.
   // On an error nothing was committed and the head is unchanged. Transactions that turn out
   // invalid are left out of the block; a failure of the node itself (a state read) is an error.
-  [[nodiscard]] Result<std::optional<Sealed>> produce(std::uint64_t now);
+  [[nodiscard]] Result<std::optional<Sealed>> produce(std::uint64_t now, const Edit& edit = {},
+                                                      bool force = false);
 
   // What the pool validates against, for the database's current head.
   [[nodiscard]] static Result<txpool::Head> pool_head(const storage::Database& db,
@@ -106,18 +125,41 @@ class Loop {
   Loop& operator=(const Loop&) = delete;
 
   void start();
-  // Finishes the block in progress, if any, and returns once the thread has ended.
+  // Finishes the block in progress, if any, and returns once the thread has ended. Requests of
+  // mine() still waiting fail.
   void stop();
 
+  // A block made now on the loop's thread, outside the schedule (the devnet's evm_mine and cheat
+  // methods): `edit` first, then pending transactions as in any block, even when empty blocks are
+  // off. With `timestamp`, the block gets it and the clock of later blocks follows on from it.
+  // Waits for the block and returns it (also passed to on_sealed); fails when the loop is not
+  // running.
+  [[nodiscard]] Result<Sealed> mine(std::optional<std::uint64_t> timestamp,
+                                    Sequencer::Edit edit = {});
+  // Moves the clock of later blocks `seconds` ahead (evm_increaseTime); returns the total shift.
+  std::int64_t increase_time(std::int64_t seconds);
+  [[nodiscard]] std::int64_t time_offset() const noexcept { return m_time_offset.load(); }
+
  private:
+  struct Request {
+    std::optional<std::uint64_t> timestamp;
+    Sequencer::Edit edit;
+    std::promise<Result<Sealed>> done;
+  };
+
   void run(std::stop_token stop);
+  std::uint64_t now() const;
+  void serve(Request& request);
 
   Sequencer& m_sequencer;
   OnSealed m_on_sealed;
   OnError m_on_error;
   OnIdle m_on_idle;
-  std::mutex m_mutex;
+  std::mutex m_mutex;  // guards m_requests and m_running
   std::condition_variable_any m_wake;
+  std::deque<Request> m_requests;
+  bool m_running = false;
+  std::atomic<std::int64_t> m_time_offset{0};  // seconds added to the wall clock
   std::stop_source m_stop;
   net::Thread m_thread;  // with evm::k_execution_stack_bytes of stack
 };

@@ -107,6 +107,11 @@ class BlockState final : public StateView {
   [[nodiscard]] Result<void> create_account(const Address& address);
   // The account and its storage disappear.
   [[nodiscard]] Result<void> destroy_account(const Address& address);
+  // Writes `diff` over the overlay: each account as given (nullopt removes it and its storage),
+  // then its storage writes. An account whose code hash changes and whose diff carries no code
+  // gets the code the base holds under that hash. For state edits outside transactions (the
+  // devnet's cheat methods and snapshot reverts).
+  [[nodiscard]] Result<void> apply(const StateDiff& diff);
 
   // Journal positions: revert_to(s) undoes every write made after snapshot() returned s.
   [[nodiscard]] std::size_t snapshot() const noexcept { return m_journal.size(); }

@@ -155,6 +155,11 @@ class Database {
       std::uint64_t number) const = 0;
   // The oldest block whose state is still readable.
   [[nodiscard]] virtual std::uint64_t history_tail() const = 0;
+  // The changes that take the head's state back to the state after block `number` (within the
+  // readable history): every account and slot changed since, with its value then (an account
+  // that did not exist is nullopt). Code is not included: the code table keeps every code, so
+  // the account's code hash finds it. Call it from the writer's thread, which holds the head still.
+  [[nodiscard]] virtual Result<state::StateDiff> changes_back_to(std::uint64_t number) const = 0;
   // EIP-1186 proof of `address` and `slots` after block `number` (within the readable history).
   [[nodiscard]] virtual Result<AccountProof> prove(std::uint64_t number, const Address& address,
                                                    std::span<const Hash> slots) const = 0;

@@ -55,6 +55,9 @@ class HeldBackHead final : public storage::Database {
     return m_db.state_at(n);
   }
   std::uint64_t history_tail() const override { return m_db.history_tail(); }
+  Result<state::StateDiff> changes_back_to(std::uint64_t number) const override {
+    return m_db.changes_back_to(number);
+  }
   Result<storage::AccountProof> prove(std::uint64_t n, const Address& a,
                                       std::span<const Hash> slots) const override {
     return m_db.prove(n, a, slots);
