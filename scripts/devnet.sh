@@ -48,8 +48,13 @@ if [[ -z $rollupd ]]; then
     say "configuring the build (build/)"
     cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   fi
-  say "building rollupd"
-  cmake --build "$root/build" --target rollupd | tail -n 1
+  # The compiler's output goes to a log, shown when the build fails.
+  say "building rollupd (the first build takes several minutes; log in build/devnet-build.log)"
+  if ! cmake --build "$root/build" --target rollupd >"$root/build/devnet-build.log" 2>&1; then
+    tail -n 40 "$root/build/devnet-build.log" >&2
+    echo "devnet.sh: the build failed; the whole log is build/devnet-build.log" >&2
+    exit 1
+  fi
   rollupd=$root/build/bin/rollupd
 fi
 [[ -x $rollupd ]] || { echo "devnet.sh: no rollupd at $rollupd" >&2; exit 1; }
