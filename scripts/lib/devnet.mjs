@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Wallet, encryptKeystoreJson, getAddress } from "ethers";
 import { devAccount, mnemonic } from "./accounts.mjs";
 
@@ -19,6 +20,8 @@ const DEV_BALANCE = 10_000n * ETHER;
 const BATCHER_FUNDS = 1_000n * ETHER;
 
 const [command, dir, ...rest] = process.argv.slice(2);
+// npm's tools (cast, anvil) of this checkout, which setup.sh installs.
+const toolDir = fileURLToPath(new URL("../../node_modules/.bin", import.meta.url));
 const keyDir = join(dir ?? ".", "keys");
 
 async function prepare(l1Port, l2Port) {
@@ -138,7 +141,7 @@ async function banner(l1Port, l2Port) {
   const first = devAccount(0);
   lines.push(
     "",
-    "Try it:",
+    `Try it (cast comes with the devnet: export PATH="${toolDir}:$PATH"):`,
     `  cast send --rpc-url http://127.0.0.1:${l2Port} --private-key ${first.privateKey} \\`,
     `    ${devAccount(1).address} --value 1ether`,
     `  cast rpc --rpc-url http://127.0.0.1:${l2Port} rollup_syncStatus   # unsafe, safe, finalized heads`,
