@@ -394,9 +394,9 @@ std::vector<Key> make_keys() {
              [](Config& c, std::uint64_t v) { c.batcher.throttle_block_bytes = v; }),
       [](const Config& c) { return std::to_string(c.batcher.throttle_block_bytes); });
   add("devnet.cheats", "", "bool",
-      "Serve the devnet's cheat methods (evm_mine, evm_increaseTime, evm_snapshot, evm_revert, "
-      "anvil_setBalance/Code/Nonce/StorageAt and their hardhat_ names). They change state outside "
-      "transactions, which no one can replay from L1: never on a chain others rely on.",
+      "Serve the devnet's cheat methods (evm_*, anvil_*, hardhat_*: snapshots, mining, time, "
+      "balances, nonces, code, storage; docs/rpc.md). They change state outside transactions, "
+      "which no one can replay from L1: never on a chain others rely on.",
       setter(parse_bool, [](Config& c, bool v) { c.devnet.cheats = v; }),
       [yes](const Config& c) { return yes(c.devnet.cheats); });
   return k;

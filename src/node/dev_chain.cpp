@@ -33,18 +33,27 @@ Result<void> DevChain::edit(sequencer::Sequencer::Edit edit) {
   return {};
 }
 
-Result<std::uint64_t> DevChain::mine(std::optional<std::uint64_t> timestamp) {
-  if (timestamp) {
-    // Blocks never go back in time; a request that would is refused rather than quietly moved.
-    ROLLUP_TRY(const std::optional<types::Header> head, m_db.header(m_db.heads().unsafe.hash));
-    if (head && *timestamp < head->timestamp) {
-      return fail(rpc::Errc::invalid_argument, "timestamp " + std::to_string(*timestamp) +
-                                                   " is before the head block's " +
-                                                   std::to_string(head->timestamp));
-    }
+Result<void> DevChain::check_not_before_head(std::uint64_t timestamp) const {
+  ROLLUP_TRY(const std::optional<types::Header> head, m_db.header(m_db.heads().unsafe.hash));
+  if (head && timestamp < head->timestamp) {
+    // Refused rather than quietly moved to the head's time.
+    return fail(rpc::Errc::invalid_argument, "timestamp " + std::to_string(timestamp) +
+                                                 " is before the head block's " +
+                                                 std::to_string(head->timestamp));
   }
+  return {};
+}
+
+Result<rpc::DevChain::Mined> DevChain::mine(std::optional<std::uint64_t> timestamp) {
+  if (timestamp) ROLLUP_TRY_VOID(check_not_before_head(*timestamp));
   ROLLUP_TRY(const sequencer::Sealed sealed, m_loop.mine(timestamp));
-  return sealed.header.number;
+  return Mined{sealed.header.number, sealed.header.timestamp};
+}
+
+Result<void> DevChain::set_next_timestamp(std::uint64_t timestamp) {
+  ROLLUP_TRY_VOID(check_not_before_head(timestamp));
+  m_loop.set_next_timestamp(timestamp);
+  return {};
 }
 
 Result<void> DevChain::set_balance(const Address& address, const uint256& value) {

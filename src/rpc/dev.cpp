@@ -75,6 +75,12 @@ void add_dev_methods(Dispatcher& d, DevChain& chain) {
     }
     return Json("0x0");
   });
+  d.add("evm_setNextBlockTimestamp", [&chain](const Params& p) -> RpcResult<Json> {
+    RPC_TRY_VOID(p.at_most(1));
+    RPC_TRY(const std::uint64_t timestamp, p.required(0, decode_count));
+    RPC_TRY_VOID(refused(chain.set_next_timestamp(timestamp)));
+    return Json(nullptr);
+  });
   d.add("evm_increaseTime", [&chain](const Params& p) -> RpcResult<Json> {
     RPC_TRY_VOID(p.at_most(1));
     RPC_TRY(const std::uint64_t seconds, p.required(0, decode_count));
@@ -97,8 +103,27 @@ void add_dev_methods(Dispatcher& d, DevChain& chain) {
     return Json(reverted);
   });
 
-  // ---- anvil_ (and Hardhat's names for the same): state edits
+  // ---- anvil_ (and Hardhat's names for the same): blocks and state edits
   for (const std::string ns : {"anvil_", "hardhat_"}) {
+    // anvil_mine(blocks = 1, interval = 1 s): the first block now, each next `interval` later.
+    d.add(ns + "mine", [&chain](const Params& p) -> RpcResult<Json> {
+      RPC_TRY_VOID(p.at_most(2));
+      RPC_TRY(const std::optional<std::uint64_t> blocks, p.optional(0, decode_count));
+      RPC_TRY(const std::optional<std::uint64_t> interval, p.optional(1, decode_count));
+      const std::uint64_t count = blocks.value_or(1);
+      if (count == 0 || count > 10'000) {
+        return rpc_fail(code::invalid_params, "blocks must be a number from 1 to 10000");
+      }
+      if (interval.value_or(1) > (std::uint64_t{1} << 32)) {
+        return rpc_fail(code::invalid_params, "interval too large");
+      }
+      std::optional<std::uint64_t> at;
+      for (std::uint64_t i = 0; i < count; ++i) {
+        RPC_TRY(const DevChain::Mined mined, refused(chain.mine(at)));
+        at = mined.timestamp + interval.value_or(1);
+      }
+      return Json(nullptr);
+    });
     d.add(ns + "setBalance", [&chain](const Params& p) -> RpcResult<Json> {
       RPC_TRY_VOID(p.at_most(2));
       RPC_TRY(const Address address, p.required(0, decode_address));

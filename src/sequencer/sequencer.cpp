@@ -1,6 +1,7 @@
 #include "rollup/sequencer/sequencer.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "rollup/base/assert.hpp"
 #include "rollup/base/hex.hpp"
@@ -209,14 +210,29 @@ std::uint64_t Loop::now() const {
   return static_cast<std::uint64_t>(std::max<std::int64_t>(0, wall.count() + m_time_offset.load()));
 }
 
-void Loop::serve(Request& request) {
-  if (request.timestamp) {
-    // Later blocks follow on from the requested time, as anvil's do.
-    const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    m_time_offset.store(static_cast<std::int64_t>(*request.timestamp) - wall.count());
+void Loop::set_next_timestamp(std::uint64_t timestamp) {
+  std::lock_guard lock(m_mutex);
+  m_next_timestamp = timestamp;
+}
+
+std::uint64_t Loop::timestamp_for(std::optional<std::uint64_t> requested,
+                                  std::optional<std::uint64_t>& taken) {
+  if (!requested) {
+    std::lock_guard lock(m_mutex);
+    taken = std::exchange(m_next_timestamp, std::nullopt);
+    requested = taken;
   }
-  const std::uint64_t at = request.timestamp.value_or(now());
+  if (!requested) return now();
+  // Later blocks follow on from a time that was asked for, as anvil's do.
+  const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  m_time_offset.store(static_cast<std::int64_t>(*requested) - wall.count());
+  return *requested;
+}
+
+void Loop::serve(Request& request) {
+  std::optional<std::uint64_t> taken;
+  const std::uint64_t at = timestamp_for(request.timestamp, taken);
   auto produced = m_sequencer.produce(at, request.edit, /*force=*/true);
   if (!produced) {
     if (m_on_error) m_on_error(produced.error());
@@ -249,7 +265,13 @@ void Loop::run(std::stop_token stop) {
     next += period;
     // Far behind (a stall longer than a block): start a fresh schedule instead of a burst.
     if (const auto now = Clock::now(); next < now) next = now + period;
-    auto produced = m_sequencer.produce(now());
+    std::optional<std::uint64_t> taken;
+    auto produced = m_sequencer.produce(timestamp_for(std::nullopt, taken));
+    if (taken && !(produced && *produced)) {
+      // No block was made: the time set for the next block still waits for it.
+      std::lock_guard lock(m_mutex);
+      if (!m_next_timestamp) m_next_timestamp = taken;
+    }
     if (!produced) {
       if (m_on_error) m_on_error(produced.error());
     } else if (*produced) {

@@ -18,7 +18,8 @@ class DevChain final : public rpc::DevChain {
   // `loop` and `db` must outlive this.
   DevChain(sequencer::Loop& loop, const storage::Database& db) : m_loop(loop), m_db(db) {}
 
-  Result<std::uint64_t> mine(std::optional<std::uint64_t> timestamp) override;
+  Result<Mined> mine(std::optional<std::uint64_t> timestamp) override;
+  Result<void> set_next_timestamp(std::uint64_t timestamp) override;
   Result<void> set_balance(const Address& address, const uint256& value) override;
   Result<void> set_nonce(const Address& address, std::uint64_t nonce) override;
   Result<void> set_code(const Address& address, Bytes code) override;
@@ -31,6 +32,8 @@ class DevChain final : public rpc::DevChain {
 
  private:
   Result<void> edit(sequencer::Sequencer::Edit edit);
+  // Refuses a time before the head block's: blocks never go back in time.
+  Result<void> check_not_before_head(std::uint64_t timestamp) const;
 
   sequencer::Loop& m_loop;
   const storage::Database& m_db;

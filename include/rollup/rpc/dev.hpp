@@ -1,9 +1,10 @@
 #pragma once
 // The devnet's cheat methods, named and shaped as anvil and Hardhat serve them: evm_mine,
-// evm_increaseTime, evm_snapshot, evm_revert, anvil_setBalance, anvil_setCode, anvil_setNonce,
-// anvil_setStorageAt and their hardhat_ aliases. The node serves them only when configured for a
-// devnet (devnet.cheats): they change state outside transactions, which no one can replay from the
-// chain's L1 data. docs/rpc.md says how each one behaves here.
+// evm_increaseTime, evm_setNextBlockTimestamp, evm_snapshot, evm_revert, anvil_mine,
+// anvil_setBalance, anvil_setCode, anvil_setNonce, anvil_setStorageAt and their hardhat_ aliases.
+// The node serves them only when configured for a devnet (devnet.cheats): they change state outside
+// transactions, which no one can replay from the chain's L1 data. docs/rpc.md says how each one
+// behaves here.
 
 #include <cstdint>
 #include <optional>
@@ -20,9 +21,14 @@ namespace rollup::rpc {
 class DevChain {
  public:
   virtual ~DevChain() = default;
-  // Makes a block now (at `timestamp` when given; later blocks follow on from it); returns its
-  // number.
-  [[nodiscard]] virtual Result<std::uint64_t> mine(std::optional<std::uint64_t> timestamp) = 0;
+  struct Mined {
+    std::uint64_t number = 0;
+    std::uint64_t timestamp = 0;
+  };
+  // Makes a block now (at `timestamp` when given; later blocks follow on from it).
+  [[nodiscard]] virtual Result<Mined> mine(std::optional<std::uint64_t> timestamp) = 0;
+  // The next block, whenever it comes, gets `timestamp`; later blocks follow on from it.
+  [[nodiscard]] virtual Result<void> set_next_timestamp(std::uint64_t timestamp) = 0;
   [[nodiscard]] virtual Result<void> set_balance(const Address& address, const uint256& value) = 0;
   [[nodiscard]] virtual Result<void> set_nonce(const Address& address, std::uint64_t nonce) = 0;
   [[nodiscard]] virtual Result<void> set_code(const Address& address, Bytes code) = 0;

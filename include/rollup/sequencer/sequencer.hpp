@@ -138,6 +138,9 @@ class Loop {
                                     Sequencer::Edit edit = {});
   // Moves the clock of later blocks `seconds` ahead (evm_increaseTime); returns the total shift.
   std::int64_t increase_time(std::int64_t seconds);
+  // The next block, scheduled or mined, gets `timestamp` (evm_setNextBlockTimestamp); later
+  // blocks follow on from it.
+  void set_next_timestamp(std::uint64_t timestamp);
   [[nodiscard]] std::int64_t time_offset() const noexcept { return m_time_offset.load(); }
 
  private:
@@ -149,16 +152,21 @@ class Loop {
 
   void run(std::stop_token stop);
   std::uint64_t now() const;
+  // The next block's timestamp: `requested`, else one set for the next block (returned in
+  // `taken`), else the shifted wall clock.
+  std::uint64_t timestamp_for(std::optional<std::uint64_t> requested,
+                              std::optional<std::uint64_t>& taken);
   void serve(Request& request);
 
   Sequencer& m_sequencer;
   OnSealed m_on_sealed;
   OnError m_on_error;
   OnIdle m_on_idle;
-  std::mutex m_mutex;  // guards m_requests and m_running
+  std::mutex m_mutex;  // guards m_requests, m_running and m_next_timestamp
   std::condition_variable_any m_wake;
   std::deque<Request> m_requests;
   bool m_running = false;
+  std::optional<std::uint64_t> m_next_timestamp;
   std::atomic<std::int64_t> m_time_offset{0};  // seconds added to the wall clock
   std::stop_source m_stop;
   net::Thread m_thread;  // with evm::k_execution_stack_bytes of stack

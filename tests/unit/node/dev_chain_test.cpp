@@ -180,6 +180,21 @@ TEST_F(DevChainTest, TimeMovesOnlyForward) {
   EXPECT_EQ(back["error"]["code"], rpc::code::server) << back;
   EXPECT_EQ(db->heads().unsafe.number, 3u);
   EXPECT_EQ(call("evm_increaseTime", {"bad"})["error"]["code"], rpc::code::invalid_params);
+
+  // The next block, whatever makes it, gets the time set for it.
+  const std::uint64_t next = header(3).timestamp + 500;
+  EXPECT_EQ(call("evm_setNextBlockTimestamp", {next})["result"], nullptr);
+  EXPECT_EQ(call("anvil_setBalance", {hex::encode(bob), "0x1"})["result"], nullptr);
+  EXPECT_EQ(header(4).timestamp, next);
+  EXPECT_EQ(call("evm_setNextBlockTimestamp", {"0x1"})["error"]["code"], rpc::code::server);
+  // anvil_mine: blocks `interval` seconds apart.
+  EXPECT_EQ(call("hardhat_mine", {"0x3", "0x3c"})["result"], nullptr);
+  ASSERT_EQ(db->heads().unsafe.number, 7u);
+  EXPECT_EQ(header(6).timestamp, header(5).timestamp + 60);
+  EXPECT_EQ(header(7).timestamp, header(6).timestamp + 60);
+  EXPECT_EQ(call("anvil_mine", Json::array())["result"], nullptr);
+  EXPECT_EQ(db->heads().unsafe.number, 8u);
+  EXPECT_EQ(call("anvil_mine", {"0x0"})["error"]["code"], rpc::code::invalid_params);
   EXPECT_EQ(call("evm_mine", {{{"blocks", 0}}})["error"]["code"], rpc::code::invalid_params);
 }
 
@@ -198,7 +213,8 @@ TEST_F(DevChainTest, BadArgumentsAndAStoppedLoopAreClearErrors) {
 
 TEST(DevMethods, ServedOnlyInEnabledNamespaces) {
   class Unused final : public rpc::DevChain {
-    Result<std::uint64_t> mine(std::optional<std::uint64_t>) override { return 0; }
+    Result<Mined> mine(std::optional<std::uint64_t>) override { return Mined{}; }
+    Result<void> set_next_timestamp(std::uint64_t) override { return {}; }
     Result<void> set_balance(const Address&, const uint256&) override { return {}; }
     Result<void> set_nonce(const Address&, std::uint64_t) override { return {}; }
     Result<void> set_code(const Address&, Bytes) override { return {}; }
@@ -209,7 +225,8 @@ TEST(DevMethods, ServedOnlyInEnabledNamespaces) {
   } chain;
   rpc::Dispatcher d(rpc::DispatcherOptions{});  // the default namespaces: no cheats
   rpc::add_dev_methods(d, chain);
-  for (const char* m : {"evm_mine", "evm_snapshot", "anvil_setBalance", "hardhat_setBalance"}) {
+  for (const char* m : {"evm_mine", "evm_snapshot", "evm_setNextBlockTimestamp", "anvil_mine",
+                        "anvil_setBalance", "hardhat_setBalance"}) {
     const Json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", m}, {"params", Json::array()}};
     const Json r = Json::parse(*d.handle(request.dump()));
     EXPECT_EQ(r["error"]["code"], rpc::code::method_not_found) << m;
