@@ -344,19 +344,18 @@ struct Batcher::Impl {
     // reads, which must not wait on an L1 that does not answer.
     if (auto built = build_channels(); !built) note(built.error(), "building a batch");
     update_backlog();
-    std::optional<l1::L1Head> head, finalized;
-    std::optional<storage::BlockRef> origin;
+    std::optional<l1::L1Head> head, safe, finalized, origin;
     if (auto h = l1_block(l1::BlockTag::latest); !h || !*h) {
       reachable = false;
       if (!h) note(h.error(), "reading L1's head");
     } else {
       head = **h;
-      // Not every L1 answers "finalized" (then nothing becomes final, which is safe).
+      // Not every L1 answers "finalized" or "safe" (then nothing becomes final, which is safe;
+      // the safe block is only shown in rollup_syncStatus).
       if (auto f = l1_block(l1::BlockTag::finalized); f) finalized = *f;
+      if (auto s = l1_block(l1::BlockTag::safe); s) safe = *s;
       if (head->number >= config.origin_depth) {
-        if (auto o = l1_block(head->number - config.origin_depth); o && *o) {
-          origin = storage::BlockRef{(*o)->number, (*o)->hash};
-        }
+        if (auto o = l1_block(head->number - config.origin_depth); o && *o) origin = **o;
       }
     }
     if (head) {
@@ -389,6 +388,7 @@ struct Batcher::Impl {
       std::lock_guard lock(status_mutex);
       previous = status_.last_error;
       status_.l1_head = head;
+      status_.l1_safe = safe;
       status_.l1_finalized = finalized;
       if (origin) status_.origin = origin;
       status_.next_block = next_block;
@@ -487,7 +487,9 @@ Status Batcher::status() const {
 
 std::optional<storage::BlockRef> Batcher::origin() const {
   std::lock_guard lock(m_impl->status_mutex);
-  return m_impl->status_.origin;
+  const auto& o = m_impl->status_.origin;
+  if (!o) return std::nullopt;
+  return storage::BlockRef{o->number, o->hash};
 }
 
 std::uint64_t Batcher::backlog_bytes() const noexcept {

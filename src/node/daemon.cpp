@@ -372,8 +372,9 @@ Result<std::unique_ptr<Daemon>> Daemon::start(const Config& config) {
       return rpc::L1Ref{h.number, h.hash, h.parent_hash, h.timestamp};
     };
     if (s.l1_head) out.head = ref(*s.l1_head);
+    if (s.l1_safe) out.safe = ref(*s.l1_safe);
     if (s.l1_finalized) out.finalized = ref(*s.l1_finalized);
-    if (s.origin) out.origin = rpc::L1Ref{s.origin->number, s.origin->hash, {}, 0};
+    if (s.origin) out.origin = ref(*s.origin);
     return out;
   };
   rpc::add_node_methods(*impl->rpc, impl->rpc_backend);

@@ -459,12 +459,11 @@ void add_node_methods(Dispatcher& d, const Backend& backend) {
     RPC_TRY(Json safe, ref(heads.safe));
     RPC_TRY(Json finalized, ref(heads.finalized));
     const L1Status l1 = b.l1_status ? b.l1_status() : L1Status{};
-    // current_l1: the L1 block new L2 blocks build on (the sequencer's origin). safe_l1 (L1's
-    // own safe block) is not read and stays zero.
+    // current_l1: the L1 block new L2 blocks build on (the sequencer's origin).
     return Json{{"current_l1", l1_ref(l1.origin)},
                 {"current_l1_finalized", l1_ref(l1.finalized)},
                 {"head_l1", l1_ref(l1.head)},
-                {"safe_l1", l1_ref(std::nullopt)},
+                {"safe_l1", l1_ref(l1.safe)},
                 {"finalized_l1", l1_ref(l1.finalized)},
                 {"unsafe_l2", std::move(unsafe)},
                 {"safe_l2", safe},

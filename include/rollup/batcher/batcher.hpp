@@ -65,8 +65,9 @@ using Log = std::function<void(Level, const std::string&)>;
 // What the batcher knows, for rollup_syncStatus, /healthz and logs.
 struct Status {
   std::optional<l1::L1Head> l1_head;
+  std::optional<l1::L1Head> l1_safe;  // L1's own safe block, as last read
   std::optional<l1::L1Head> l1_finalized;
-  std::optional<storage::BlockRef> origin;
+  std::optional<l1::L1Head> origin;  // the L1 block new L2 blocks build on
   std::uint64_t next_block = 0;  // the first L2 block not in a channel yet
   std::uint64_t channels = 0;    // channels not final yet
   std::uint64_t backlog_bytes = 0;

@@ -27,6 +27,7 @@ struct L1Ref {
 // What the node knows of L1 (from its batcher), for rollup_syncStatus.
 struct L1Status {
   std::optional<L1Ref> head;       // L1's latest block as last read
+  std::optional<L1Ref> safe;       // L1's safe block as last read
   std::optional<L1Ref> finalized;  // L1's finalized block as last read
   std::optional<L1Ref> origin;     // the L1 origin new L2 blocks get
 };

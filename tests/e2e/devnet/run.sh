@@ -89,7 +89,7 @@ status=$(json_field status <<<"$receipt")
 block=$(node -e 'console.log(Number(process.argv[1]))' "$(json_field blockNumber <<<"$receipt")")
 hash=$(json_field transactionHash <<<"$receipt")
 [[ $status == 0x1 ]] || fail "transfer status $status"
-got=$("$cast" receipt --rpc-url "$l2" "$hash" --json | json_field status)
+got=$("$cast" receipt --async --rpc-url "$l2" "$hash" --json | json_field status)
 [[ $got == 0x1 ]] || fail "receipt by hash $hash: status $got"
 [[ $("$cast" balance --rpc-url "$l2" "$to") == 1500000000000000000 ]] || fail "recipient's balance"
 
@@ -100,6 +100,27 @@ got=$("$cast" receipt --rpc-url "$l2" "$hash" --json | json_field status)
 
 # ---- the transfer's block reaches L1 and becomes safe
 wait_safe "$block"
+
+# ---- rollup_syncStatus's L1 blocks are anvil's own (once L1 has a finalized block: anvil's
+# finalized block is two 2-slot epochs behind its head)
+deadline=$((SECONDS + 60))
+until sync=$("$cast" rpc --rpc-url "$l2" rollup_syncStatus) &&
+  (($(json_field finalized_l1.number <<<"$sync") > 0)); do
+  ((SECONDS < deadline)) || fail "L1 has no finalized block after 60 s: $sync"
+  sleep 1
+done
+for tag in head_l1 safe_l1 finalized_l1 current_l1; do
+  l1_number=$(json_field "$tag.number" <<<"$sync")
+  l1_hash=$(json_field "$tag.hash" <<<"$sync")
+  ((l1_number > 0)) || fail "$tag is zero"
+  [[ $("$cast" block --rpc-url "$l1" "$l1_number" --json | json_field hash) == "$l1_hash" ]] ||
+    fail "$tag ($l1_number, $l1_hash) is not anvil's block $l1_number"
+  [[ $(json_field "$tag.parentHash" <<<"$sync") != 0x0000000000000000000000000000000000000000000000000000000000000000 ]] ||
+    fail "$tag has no parent hash"
+done
+(($(json_field finalized_l1.number <<<"$sync") <= $(json_field safe_l1.number <<<"$sync"))) &&
+  (($(json_field safe_l1.number <<<"$sync") <= $(json_field head_l1.number <<<"$sync"))) ||
+  fail "L1 blocks out of order: $sync"
 l2_head=$("$cast" block-number --rpc-url "$l2")
 l1_head=$("$cast" block-number --rpc-url "$l1")
 echo "e2e.devnet: first run: transfer in block $block, safe head reached it; L2 head $l2_head, L1 head $l1_head"
@@ -111,7 +132,7 @@ grep -q "resuming its chain" "$tmp/out2" || fail "the second start did not resum
 (($("$cast" block-number --rpc-url "$l2") >= l2_head)) || fail "L2 went back"
 (($("$cast" block-number --rpc-url "$l1") >= l1_head)) || fail "L1 went back (anvil's state not kept)"
 [[ $("$cast" balance --rpc-url "$l2" "$to") == 1500000000000000000 ]] || fail "balance after restart"
-got=$("$cast" receipt --rpc-url "$l2" "$hash" --json | json_field status)
+got=$("$cast" receipt --async --rpc-url "$l2" "$hash" --json | json_field status)
 [[ $got == 0x1 ]] || fail "receipt after restart: status $got"
 receipt=$("$cast" send --rpc-url "$l2" --private-key "$key0" "$to" --value 1ether --json)
 block2=$(node -e 'console.log(Number(process.argv[1]))' "$(json_field blockNumber <<<"$receipt")")
