@@ -29,6 +29,15 @@ Result<std::uint64_t> decode_count(const Json& v) {
   return decode_u64(v);
 }
 
+// How many blocks one evm_mine or anvil_mine call may make: each is a synced commit, so a huge
+// count would hold the sequencer for minutes.
+RpcResult<std::uint64_t> block_count(std::uint64_t count) {
+  if (count == 0 || count > 10'000) {
+    return rpc_fail(code::invalid_params, "blocks must be a number from 1 to 10000");
+  }
+  return count;
+}
+
 // A 32-byte word given as hex of any length up to 64 digits, leading zeros allowed ("0x0",
 // "0x01", or a full 32-byte hash), as storage slots and values are written in practice.
 Result<uint256> decode_word(const Json& v) {
@@ -62,10 +71,7 @@ void add_dev_methods(Dispatcher& d, DevChain& chain) {
       }
       if (auto b = o.find("blocks"); b != o.end() && !b->is_null()) {
         auto v = decode_count(*b);
-        if (!v || *v == 0 || *v > 10'000) {
-          return rpc_fail(code::invalid_params, "blocks must be a number from 1 to 10000");
-        }
-        blocks = *v;
+        RPC_TRY(blocks, block_count(v.value_or(0)));
       }
     } else {
       RPC_TRY(timestamp, p.optional(0, decode_count));
@@ -110,10 +116,7 @@ void add_dev_methods(Dispatcher& d, DevChain& chain) {
       RPC_TRY_VOID(p.at_most(2));
       RPC_TRY(const std::optional<std::uint64_t> blocks, p.optional(0, decode_count));
       RPC_TRY(const std::optional<std::uint64_t> interval, p.optional(1, decode_count));
-      const std::uint64_t count = blocks.value_or(1);
-      if (count == 0 || count > 10'000) {
-        return rpc_fail(code::invalid_params, "blocks must be a number from 1 to 10000");
-      }
+      RPC_TRY(const std::uint64_t count, block_count(blocks.value_or(1)));
       if (interval.value_or(1) > (std::uint64_t{1} << 32)) {
         return rpc_fail(code::invalid_params, "interval too large");
       }

@@ -204,10 +204,17 @@ std::int64_t Loop::increase_time(std::int64_t seconds) {
   return m_time_offset.fetch_add(seconds) + seconds;
 }
 
+namespace {
+std::int64_t wall_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
 std::uint64_t Loop::now() const {
-  const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now().time_since_epoch());
-  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, wall.count() + m_time_offset.load()));
+  return static_cast<std::uint64_t>(
+      std::max<std::int64_t>(0, wall_seconds() + m_time_offset.load()));
 }
 
 void Loop::set_next_timestamp(std::uint64_t timestamp) {
@@ -224,9 +231,7 @@ std::uint64_t Loop::timestamp_for(std::optional<std::uint64_t> requested,
   }
   if (!requested) return now();
   // Later blocks follow on from a time that was asked for, as anvil's do.
-  const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now().time_since_epoch());
-  m_time_offset.store(static_cast<std::int64_t>(*requested) - wall.count());
+  m_time_offset.store(static_cast<std::int64_t>(*requested) - wall_seconds());
   return *requested;
 }
 
